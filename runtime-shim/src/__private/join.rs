@@ -1,0 +1,1 @@
+//! Support for `join!` and `try_join!`.

@@ -1,0 +1,143 @@
+//! The embedded default runtime: a current-thread `block_on` that parks while pending.
+
+use std::cell::Cell;
+use std::future::{Future, IntoFuture};
+use std::pin::pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::task::{Context, Poll, Wake, Waker};
+use std::thread::{self, Thread};
+
+/// Wakes the thread that runs a `block_on`.
+///
+/// `notified` records a wake-up that happened while the thread was not parked, so a
+/// wake-up that arrives between "the future returned `Pending`" and "the thread parks"
+/// is never lost; it also lets repeated wakes skip the `unpark` syscall.
+struct Signal {
+    notified: AtomicBool,
+    thread: Thread,
+}
+
+impl Wake for Signal {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        if !self.notified.swap(true, Ordering::Release) {
+            self.thread.unpark();
+        }
+    }
+}
+
+impl Signal {
+    /// Parks the current thread until a wake-up is recorded, then consumes it.
+    fn wait(&self) {
+        while !self.notified.swap(false, Ordering::Acquire) {
+            thread::park();
+        }
+    }
+}
+
+struct ThreadRuntime {
+    signal: Arc<Signal>,
+    waker: Waker,
+}
+
+thread_local! {
+    /// Built once per thread and reused by every `block_on` call on it, so a call
+    /// allocates nothing.
+    static RUNTIME: ThreadRuntime = {
+        let signal = Arc::new(Signal {
+            notified: AtomicBool::new(false),
+            thread: thread::current(),
+        });
+        let waker = Waker::from(Arc::clone(&signal));
+        ThreadRuntime { signal, waker }
+    };
+    /// Whether a `block_on` is running on this thread.
+    static INSIDE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Marks this thread as running a `block_on` until dropped (also on unwind).
+struct Enter(());
+
+impl Enter {
+    fn new() -> Enter {
+        if INSIDE.with(|inside| inside.replace(true)) {
+            panic!(
+                "patience::block_on was called inside another block_on on the same thread; \
+                 the outer future could never be polled again (a deadlock). \
+                 `.await` the future instead, or run it on another thread"
+            );
+        }
+        Enter(())
+    }
+}
+
+impl Drop for Enter {
+    fn drop(&mut self) {
+        INSIDE.with(|inside| inside.set(false));
+    }
+}
+
+/// Runs a future to completion on the current thread and returns its output.
+///
+/// This is the embedded runtime that `#[patience::main]` and `#[patience::test]` use
+/// by default. It polls the future; while the future is pending the thread parks, and
+/// any clone of the task's [`Waker`], used from any thread, unparks it for the next
+/// poll. A wake-up that arrives before the thread parks is remembered, so none is lost,
+/// and a parked thread uses no CPU.
+///
+/// There is no task spawning and no I/O or timer driver: futures that need a reactor
+/// must bring their own (crates built on `async-io` do, as do channels and most
+/// synchronisation primitives). Calling it costs no allocation: the waker is built
+/// once per thread.
+///
+/// # Examples
+///
+/// ```
+/// let answer = patience::block_on(async { 6 * 7 });
+/// assert_eq!(answer, 42);
+/// ```
+///
+/// Woken from another thread:
+///
+/// ```
+/// use std::sync::mpsc;
+/// use std::task::Poll;
+///
+/// let (tx, rx) = mpsc::channel::<std::task::Waker>();
+/// let helper = std::thread::spawn(move || rx.recv().unwrap().wake());
+/// let mut polls = 0;
+/// patience::block_on(std::future::poll_fn(|cx| {
+///     polls += 1;
+///     if polls == 1 {
+///         tx.send(cx.waker().clone()).unwrap(); // the helper thread wakes us
+///         Poll::Pending
+///     } else {
+///         Poll::Ready(())
+///     }
+/// }));
+/// helper.join().unwrap();
+/// assert_eq!(polls, 2);
+/// ```
+///
+/// # Panics
+///
+/// Panics if called while another `block_on` is running on the same thread (inside a
+/// future being driven by `block_on`), since that would deadlock; `.await` instead.
+/// A panic of the future propagates to the caller.
+pub fn block_on<F: IntoFuture>(future: F) -> F::Output {
+    let _enter = Enter::new();
+    let mut future = pin!(future.into_future());
+    RUNTIME.with(|runtime| {
+        let mut cx = Context::from_waker(&runtime.waker);
+        loop {
+            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+                return output;
+            }
+            runtime.signal.wait();
+        }
+    })
+}

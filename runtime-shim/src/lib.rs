@@ -1,0 +1,63 @@
+//! Async macros that do what `tokio`, `futures` and `async-trait` offer, without their
+//! limits, on any runtime.
+//!
+//! - [`#[patience::main]`](macro@main) and [`#[patience::test]`](macro@test): run an
+//!   `async fn` on [`block_on`] (the embedded runtime), tokio or smol.
+//! - [`block_on`]: the embedded current-thread runtime.
+//!
+//! ```
+//! #[patience::main]
+//! async fn main() {
+//!     let n = async { 21 }.await;
+//!     assert_eq!(n * 2, 42);
+//! }
+//! # main();
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod block_on;
+
+pub use crate::block_on::block_on;
+
+#[doc(hidden)]
+pub mod __private;
+
+/// Runs an `async fn` to completion on a runtime, turning it into a plain `fn`.
+///
+/// ```
+/// #[patience::main]
+/// async fn main() -> Result<(), std::num::ParseIntError> {
+///     let n: u32 = async { "42" }.await.parse()?;
+///     assert_eq!(n, 42);
+///     Ok(())
+/// }
+/// # main().unwrap();
+/// ```
+pub use patience_macros::main;
+
+/// Runs an `async fn` test on a runtime.
+///
+/// ```
+/// #[patience::test]
+/// async fn adds() {
+///     assert_eq!(async { 2 }.await + 2, 4);
+/// }
+/// ```
+pub use patience_macros::test;
+
+#[doc = include_str!("docs/select.md")]
+pub use patience_macros::select;
+
+#[doc = include_str!("docs/select_biased.md")]
+pub use patience_macros::select_biased;
+
+#[doc = include_str!("docs/join.md")]
+pub use patience_macros::join;
+
+#[doc = include_str!("docs/try_join.md")]
+pub use patience_macros::try_join;
+
+#[doc = include_str!("docs/async_trait.md")]
+pub use patience_macros::async_trait;
