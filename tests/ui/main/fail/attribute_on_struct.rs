@@ -1,0 +1,4 @@
+#[patience::main]
+struct NotAFunction;
+
+fn main() {}

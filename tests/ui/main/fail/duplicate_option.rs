@@ -1,0 +1,2 @@
+#[patience::main(runtime = "tokio", runtime = "smol")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[patience::main(flavor = "multi_thread")]
+async fn main() {}

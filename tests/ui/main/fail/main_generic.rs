@@ -1,0 +1,4 @@
+#[patience::main]
+async fn main<T: Default>() {
+    let _ = T::default();
+}

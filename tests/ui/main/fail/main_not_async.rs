@@ -1,0 +1,2 @@
+#[patience::main]
+fn main() {}

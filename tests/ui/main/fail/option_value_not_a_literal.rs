@@ -1,0 +1,4 @@
+const RT: &str = "tokio";
+
+#[patience::main(runtime = RT)]
+async fn main() {}

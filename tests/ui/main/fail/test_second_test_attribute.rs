@@ -1,0 +1,5 @@
+#[patience::test]
+#[test]
+async fn twice() {}
+
+fn main() {}

@@ -1,0 +1,2 @@
+#[patience::main(threads = 4)]
+async fn main() {}

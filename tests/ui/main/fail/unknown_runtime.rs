@@ -1,0 +1,2 @@
+#[patience::main(runtime = "async-std")]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[patience::main(runtime = "tokio", flavor = "current_thread", worker_threads = 4)]
+async fn main() {}

@@ -1,0 +1,2 @@
+#[patience::main(runtime = "tokio", worker_threads = 0)]
+async fn main() {}
