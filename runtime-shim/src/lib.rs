@@ -24,27 +24,10 @@ pub use crate::block_on::block_on;
 #[doc(hidden)]
 pub mod __private;
 
-/// Runs an `async fn` to completion on a runtime, turning it into a plain `fn`.
-///
-/// ```
-/// #[patience::main]
-/// async fn main() -> Result<(), std::num::ParseIntError> {
-///     let n: u32 = async { "42" }.await.parse()?;
-///     assert_eq!(n, 42);
-///     Ok(())
-/// }
-/// # main().unwrap();
-/// ```
+#[doc = include_str!("docs/main.md")]
 pub use patience_macros::main;
 
-/// Runs an `async fn` test on a runtime.
-///
-/// ```
-/// #[patience::test]
-/// async fn adds() {
-///     assert_eq!(async { 2 }.await + 2, 4);
-/// }
-/// ```
+#[doc = include_str!("docs/test.md")]
 pub use patience_macros::test;
 
 #[doc = include_str!("docs/select.md")]
