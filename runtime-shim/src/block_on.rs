@@ -4,17 +4,25 @@ use std::cell::Cell;
 use std::future::{Future, IntoFuture};
 use std::pin::pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::{self, Thread};
 
+/// No wake-up is pending and the thread is not asleep.
+const EMPTY: u8 = 0;
+/// A wake-up arrived that the `block_on` loop has not consumed yet.
+const NOTIFIED: u8 = 1;
+/// The thread is parked (or about to park) and must be unparked to make progress.
+const PARKED: u8 = 2;
+
 /// Wakes the thread that runs a `block_on`.
 ///
-/// `notified` records a wake-up that happened while the thread was not parked, so a
+/// `state` records a wake-up that happened while the thread was not parked, so a
 /// wake-up that arrives between "the future returned `Pending`" and "the thread parks"
-/// is never lost; it also lets repeated wakes skip the `unpark` syscall.
+/// is never lost; and only a thread that announced it is going to sleep is unparked,
+/// so a future that wakes itself (a yield) costs two atomic operations, no syscall.
 struct Signal {
-    notified: AtomicBool,
+    state: AtomicU8,
     thread: Thread,
 }
 
@@ -24,17 +32,38 @@ impl Wake for Signal {
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if !self.notified.swap(true, Ordering::Release) {
+        if self.state.swap(NOTIFIED, Ordering::AcqRel) == PARKED {
             self.thread.unpark();
         }
     }
 }
 
 impl Signal {
-    /// Parks the current thread until a wake-up is recorded, then consumes it.
+    /// Returns once a wake-up has been recorded (consuming it), parking meanwhile.
     fn wait(&self) {
-        while !self.notified.swap(false, Ordering::Acquire) {
+        let consume = || {
+            self.state
+                .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
+                .is_ok()
+        };
+        if consume() {
+            return;
+        }
+        if self
+            .state
+            .compare_exchange(EMPTY, PARKED, Ordering::AcqRel, Ordering::Acquire)
+            .is_err()
+        {
+            // A wake-up landed in between: the state is NOTIFIED.
+            self.state.store(EMPTY, Ordering::Relaxed);
+            return;
+        }
+        // Spurious returns from `park` (or a stale unpark token) loop back to sleep.
+        loop {
             thread::park();
+            if consume() {
+                return;
+            }
         }
     }
 }
@@ -49,7 +78,7 @@ thread_local! {
     /// allocates nothing.
     static RUNTIME: ThreadRuntime = {
         let signal = Arc::new(Signal {
-            notified: AtomicBool::new(false),
+            state: AtomicU8::new(EMPTY),
             thread: thread::current(),
         });
         let waker = Waker::from(Arc::clone(&signal));
