@@ -6,7 +6,10 @@
 //! speed.
 
 mod blockon;
+mod gate;
+mod groups;
 mod harness;
+mod patience_rows;
 
 use harness::{Config, table};
 
@@ -22,6 +25,21 @@ fn main() {
 
     for (title, rows) in blockon::run(config) {
         report.push_str(&table(&title, &rows, "reference: thread-park block_on"));
+    }
+
+    for (_, k, mode, rows) in groups::select(config) {
+        report.push_str(&table(
+            &format!("select, K = {k}, {mode:?}"),
+            &rows,
+            groups::LIMIT,
+        ));
+    }
+    for (_, k, rows) in groups::join(config) {
+        report.push_str(&table(
+            &format!("join, K = {k}, woken one at a time"),
+            &rows,
+            groups::LIMIT,
+        ));
     }
 
     println!("{report}");

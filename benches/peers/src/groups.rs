@@ -1,0 +1,231 @@
+//! The select and join groups: K children (gates), "hot" (one ready on the first poll)
+//! and "wake" (all pending, then one woken) for select, and "woken one at a time" for
+//! join. Every peer races or joins the same children.
+
+use std::future::{Future, poll_fn};
+use std::pin::{Pin, pin};
+use std::task::Poll;
+
+use futures::FutureExt as _;
+use futures_concurrency::future::{Join as _, Race as _};
+
+use crate::gate::{Gate, Slot, gate, poll_once, take_polls};
+use crate::harness::{Case, Config, Row, measure};
+
+/// Name of the reference row of the select and join groups.
+pub const LIMIT: &str = "the limit: hand-written poll loop over an array";
+
+/// How the children of a select behave.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Mode {
+    /// Branch `op % K` is ready on the first poll.
+    Hot,
+    /// All pending on the first poll; then branch `op % K` is opened and woken.
+    Wake,
+}
+
+/// Drives one select operation on `slots` and checks its answer.
+fn drive_select<F: Future<Output = usize>>(slots: &[Slot], op: usize, mode: Mode, future: F) {
+    let j = op % slots.len();
+    for s in slots {
+        s.reset();
+    }
+    if mode == Mode::Hot {
+        slots[j].open();
+    }
+    let mut future = pin!(future);
+    if mode == Mode::Wake {
+        assert!(poll_once(future.as_mut()).is_pending());
+        slots[j].open_and_wake();
+    }
+    match poll_once(future.as_mut()) {
+        Poll::Ready(won) => assert_eq!(won, j),
+        Poll::Pending => panic!("select did not finish"),
+    }
+}
+
+/// Drives one join operation: every child pending, then woken one at a time.
+fn drive_join<F: Future<Output = usize>>(slots: &[Slot], future: F) {
+    for s in slots {
+        s.reset();
+    }
+    let mut future = pin!(future);
+    assert!(poll_once(future.as_mut()).is_pending());
+    for (i, s) in slots.iter().enumerate() {
+        s.open_and_wake();
+        let polled = poll_once(future.as_mut());
+        if i + 1 < slots.len() {
+            assert!(polled.is_pending());
+        } else {
+            assert_eq!(polled, Poll::Ready(slots.len() * (slots.len() - 1) / 2));
+        }
+    }
+}
+
+fn limit_select<const K: usize>(mut gates: [Gate<'_>; K]) -> impl Future<Output = usize> + '_ {
+    async move {
+        poll_fn(|cx| {
+            for g in &mut gates {
+                if let Poll::Ready(v) = Pin::new(g).poll(cx) {
+                    return Poll::Ready(v);
+                }
+            }
+            Poll::Pending
+        })
+        .await
+    }
+}
+
+fn limit_join<const K: usize>(gates: [Gate<'_>; K]) -> impl Future<Output = usize> + '_ {
+    let mut gates = gates.map(|g| (g, None::<usize>));
+    async move {
+        poll_fn(|cx| {
+            let mut pending = false;
+            for (g, out) in &mut gates {
+                if out.is_none() {
+                    match Pin::new(g).poll(cx) {
+                        Poll::Ready(v) => *out = Some(v),
+                        Poll::Pending => pending = true,
+                    }
+                }
+            }
+            if pending {
+                Poll::Pending
+            } else {
+                Poll::Ready(gates.iter().map(|(_, o)| o.unwrap()).sum())
+            }
+        })
+        .await
+    }
+}
+
+/// Adds one select case: `$make` builds the future from the slots `$s`.
+macro_rules! select_case {
+    ($cases:ident, $name:expr, $slots:ident, $mode:ident, |$s:ident| $make:expr) => {
+        $cases.push(Case::new($name, |iters| {
+            for op in 0..iters as usize {
+                let $s = &$slots[..];
+                drive_select($s, op, $mode, $make);
+            }
+            take_polls()
+        }));
+    };
+}
+
+macro_rules! select_group {
+    ($slots:ident, $mode:ident, $config:ident, [$($i:tt)*]) => {{
+        let mut cases = Vec::new();
+        select_case!(cases, LIMIT, $slots, $mode, |s| limit_select([$( gate(&s[$i], $i), )*]));
+        select_case!(cases, "tokio::select!", $slots, $mode, |s| async move {
+            tokio::select! { $( v = gate(&s[$i], $i) => v, )* }
+        });
+        select_case!(cases, "tokio::select! biased", $slots, $mode, |s| async move {
+            tokio::select! { biased; $( v = gate(&s[$i], $i) => v, )* }
+        });
+        select_case!(cases, "futures::select!", $slots, $mode, |s| async move {
+            futures::select! { $( v = gate(&s[$i], $i).fuse() => v, )* }
+        });
+        select_case!(cases, "futures::select_biased!", $slots, $mode, |s| async move {
+            futures::select_biased! { $( v = gate(&s[$i], $i).fuse() => v, )* }
+        });
+        select_case!(cases, "futures-concurrency race", $slots, $mode, |s| async move {
+            [$( gate(&s[$i], $i), )*].race().await
+        });
+        crate::patience_rows::select!(cases, $slots, $mode, [$($i)*]);
+        measure(&mut cases, $config)
+    }};
+}
+
+macro_rules! join_group {
+    ($slots:ident, $config:ident, [$($i:tt)*]) => {{
+        let mut cases = Vec::new();
+        cases.push(Case::new(LIMIT, |iters| {
+            for _ in 0..iters {
+                let s = &$slots[..];
+                drive_join(s, limit_join([$( gate(&s[$i], $i), )*]));
+            }
+            take_polls()
+        }));
+        cases.push(Case::new("tokio::join!", |iters| {
+            for _ in 0..iters {
+                let s = &$slots[..];
+                drive_join(s, async move {
+                    let out = tokio::join!($( gate(&s[$i], $i), )*);
+                    [$( out.$i, )*].iter().sum()
+                });
+            }
+            take_polls()
+        }));
+        cases.push(Case::new("futures::join!", |iters| {
+            for _ in 0..iters {
+                let s = &$slots[..];
+                drive_join(s, async move {
+                    let out = futures::join!($( gate(&s[$i], $i), )*);
+                    [$( out.$i, )*].iter().sum()
+                });
+            }
+            take_polls()
+        }));
+        cases.push(Case::new("futures-concurrency join", |iters| {
+            for _ in 0..iters {
+                let s = &$slots[..];
+                drive_join(s, async move {
+                    let out = [$( gate(&s[$i], $i), )*].join().await;
+                    out.iter().sum()
+                });
+            }
+            take_polls()
+        }));
+        crate::patience_rows::join!(cases, $slots, [$($i)*]);
+        measure(&mut cases, $config)
+    }};
+}
+
+/// Runs the select group for K = 2, 8, 32 in both modes.
+pub fn select(config: Config) -> Vec<(String, usize, Mode, Vec<Row>)> {
+    let mut out = Vec::new();
+    for mode in [Mode::Hot, Mode::Wake] {
+        let slots: Vec<Slot> = (0..2).map(|_| Slot::default()).collect();
+        out.push((
+            "select".into(),
+            2,
+            mode,
+            select_group!(slots, mode, config, [0 1]),
+        ));
+        let slots: Vec<Slot> = (0..8).map(|_| Slot::default()).collect();
+        out.push((
+            "select".into(),
+            8,
+            mode,
+            select_group!(slots, mode, config, [0 1 2 3 4 5 6 7]),
+        ));
+        let slots: Vec<Slot> = (0..32).map(|_| Slot::default()).collect();
+        out.push((
+            "select".into(),
+            32,
+            mode,
+            select_group!(slots, mode, config, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]),
+        ));
+    }
+    out
+}
+
+/// Runs the join group for K = 2, 8, 32, children woken one at a time.
+pub fn join(config: Config) -> Vec<(String, usize, Vec<Row>)> {
+    let mut out = Vec::new();
+    let slots: Vec<Slot> = (0..2).map(|_| Slot::default()).collect();
+    out.push(("join".into(), 2, join_group!(slots, config, [0 1])));
+    let slots: Vec<Slot> = (0..8).map(|_| Slot::default()).collect();
+    out.push((
+        "join".into(),
+        8,
+        join_group!(slots, config, [0 1 2 3 4 5 6 7]),
+    ));
+    let slots: Vec<Slot> = (0..32).map(|_| Slot::default()).collect();
+    out.push((
+        "join".into(),
+        32,
+        join_group!(slots, config, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]),
+    ));
+    out
+}
