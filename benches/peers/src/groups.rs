@@ -62,18 +62,16 @@ fn drive_join<F: Future<Output = usize>>(slots: &[Slot], future: F) {
     }
 }
 
-fn limit_select<const K: usize>(mut gates: [Gate<'_>; K]) -> impl Future<Output = usize> + '_ {
-    async move {
-        poll_fn(|cx| {
-            for g in &mut gates {
-                if let Poll::Ready(v) = Pin::new(g).poll(cx) {
-                    return Poll::Ready(v);
-                }
+async fn limit_select<const K: usize>(mut gates: [Gate<'_>; K]) -> usize {
+    poll_fn(|cx| {
+        for g in &mut gates {
+            if let Poll::Ready(v) = Pin::new(g).poll(cx) {
+                return Poll::Ready(v);
             }
-            Poll::Pending
-        })
-        .await
-    }
+        }
+        Poll::Pending
+    })
+    .await
 }
 
 fn limit_join<const K: usize>(gates: [Gate<'_>; K]) -> impl Future<Output = usize> + '_ {
