@@ -10,6 +10,9 @@ use std::thread::{self, Thread};
 
 use crate::harness::{Case, Config, Row, measure};
 
+/// Name of the reference row of the block_on group.
+pub const REFERENCE: &str = "reference: thread-park block_on";
+
 /// The reference: the smallest correct thread-parking `block_on` (one `Arc` per call).
 pub fn park_block_on<F: Future>(future: F) -> F::Output {
     struct Unparker(Thread);
@@ -76,7 +79,7 @@ impl Future for RoundTrip<'_> {
 
 macro_rules! block_on_cases {
     ($cases:ident, $tokio:ident, |$i:ident| $make:expr) => {
-        $cases.push(Case::new("reference: thread-park block_on", |iters| {
+        $cases.push(Case::new(REFERENCE, |iters| {
             let mut polls = 0;
             for $i in 0..iters {
                 polls += park_block_on($make);

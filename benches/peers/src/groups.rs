@@ -24,6 +24,24 @@ pub enum Mode {
     Wake,
 }
 
+impl Mode {
+    /// Words for titles.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Mode::Hot => "hot (one branch ready on the first poll)",
+            Mode::Wake => "wake (all pending, then one woken)",
+        }
+    }
+
+    /// A file-name word.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Mode::Hot => "hot",
+            Mode::Wake => "wake",
+        }
+    }
+}
+
 /// Drives one select operation on `slots` and checks its answer.
 fn drive_select<F: Future<Output = usize>>(slots: &[Slot], op: usize, mode: Mode, future: F) {
     let j = op % slots.len();
@@ -180,26 +198,19 @@ macro_rules! join_group {
 }
 
 /// Runs the select group for K = 2, 8, 32 in both modes.
-pub fn select(config: Config) -> Vec<(String, usize, Mode, Vec<Row>)> {
+pub fn select(config: Config) -> Vec<(usize, Mode, Vec<Row>)> {
     let mut out = Vec::new();
     for mode in [Mode::Hot, Mode::Wake] {
         let slots: Vec<Slot> = (0..2).map(|_| Slot::default()).collect();
-        out.push((
-            "select".into(),
-            2,
-            mode,
-            select_group!(slots, mode, config, [0 1]),
-        ));
+        out.push((2, mode, select_group!(slots, mode, config, [0 1])));
         let slots: Vec<Slot> = (0..8).map(|_| Slot::default()).collect();
         out.push((
-            "select".into(),
             8,
             mode,
             select_group!(slots, mode, config, [0 1 2 3 4 5 6 7]),
         ));
         let slots: Vec<Slot> = (0..32).map(|_| Slot::default()).collect();
         out.push((
-            "select".into(),
             32,
             mode,
             select_group!(slots, mode, config, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]),
@@ -209,19 +220,14 @@ pub fn select(config: Config) -> Vec<(String, usize, Mode, Vec<Row>)> {
 }
 
 /// Runs the join group for K = 2, 8, 32, children woken one at a time.
-pub fn join(config: Config) -> Vec<(String, usize, Vec<Row>)> {
+pub fn join(config: Config) -> Vec<(usize, Vec<Row>)> {
     let mut out = Vec::new();
     let slots: Vec<Slot> = (0..2).map(|_| Slot::default()).collect();
-    out.push(("join".into(), 2, join_group!(slots, config, [0 1])));
+    out.push((2, join_group!(slots, config, [0 1])));
     let slots: Vec<Slot> = (0..8).map(|_| Slot::default()).collect();
-    out.push((
-        "join".into(),
-        8,
-        join_group!(slots, config, [0 1 2 3 4 5 6 7]),
-    ));
+    out.push((8, join_group!(slots, config, [0 1 2 3 4 5 6 7])));
     let slots: Vec<Slot> = (0..32).map(|_| Slot::default()).collect();
     out.push((
-        "join".into(),
         32,
         join_group!(slots, config, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]),
     ));

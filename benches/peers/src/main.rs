@@ -2,19 +2,51 @@
 //!
 //! `cargo run --release -p peers` prints markdown tables (median and min time per
 //! operation, the ratio to a reference row of the same run, child polls per
-//! operation). `-- --smoke` runs every case briefly, for CI; it proves nothing about
-//! speed.
+//! operation), the future sizes, and whether each target of the project holds in this
+//! run. `-- --write` also rewrites `BENCHMARKS.md` and the charts in
+//! `benches/charts/`. `-- --smoke` runs every case briefly, for CI; it proves nothing
+//! about speed.
 
 mod blockon;
+mod chart;
 mod gate;
 mod groups;
 mod harness;
 mod patience_rows;
+mod sizes;
+mod targets;
 
-use harness::{Config, table};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use harness::{Config, Row, table};
+
+fn series_of(results: &[(usize, Vec<Row>)]) -> Vec<chart::Series> {
+    let mut by_peer: BTreeMap<String, Vec<(usize, f64)>> = BTreeMap::new();
+    let mut order = Vec::new();
+    for (k, rows) in results {
+        for r in rows {
+            if !by_peer.contains_key(&r.name) {
+                order.push(r.name.clone());
+            }
+            by_peer
+                .entry(r.name.clone())
+                .or_default()
+                .push((*k, r.median_ns));
+        }
+    }
+    order
+        .into_iter()
+        .map(|name| chart::Series {
+            points: by_peer.remove(&name).unwrap_or_default(),
+            name,
+        })
+        .collect()
+}
 
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
+    let write = std::env::args().any(|a| a == "--write");
     let config = if smoke {
         Config::smoke()
     } else {
@@ -22,26 +54,76 @@ fn main() {
     };
     let started = std::time::Instant::now();
     let mut report = String::new();
+    let mut all: Vec<(String, Vec<Row>)> = Vec::new();
 
     for (title, rows) in blockon::run(config) {
-        report.push_str(&table(&title, &rows, "reference: thread-park block_on"));
+        report.push_str(&table(&title, &rows, blockon::REFERENCE));
+        all.push((title, rows));
     }
 
-    for (_, k, mode, rows) in groups::select(config) {
-        report.push_str(&table(
-            &format!("select, K = {k}, {mode:?}"),
-            &rows,
-            groups::LIMIT,
+    let mut charts = Vec::new();
+    let select = groups::select(config);
+    for mode in [groups::Mode::Hot, groups::Mode::Wake] {
+        let mut per_k = Vec::new();
+        for (k, m, rows) in &select {
+            if *m == mode {
+                let title = format!("select, K = {k}, {}", mode.describe());
+                report.push_str(&table(&title, rows, groups::LIMIT));
+                all.push((title, rows.clone()));
+                per_k.push((*k, rows.clone()));
+            }
+        }
+        charts.push((
+            format!("select-{}.svg", mode.slug()),
+            chart::svg(
+                &format!("select, {}: ns per select", mode.describe()),
+                &series_of(&per_k),
+            ),
         ));
     }
-    for (_, k, rows) in groups::join(config) {
-        report.push_str(&table(
-            &format!("join, K = {k}, woken one at a time"),
-            &rows,
-            groups::LIMIT,
-        ));
+    let join = groups::join(config);
+    let mut per_k = Vec::new();
+    for (k, rows) in &join {
+        let title = format!("join, K = {k}, children woken one at a time");
+        report.push_str(&table(&title, rows, groups::LIMIT));
+        all.push((title, rows.clone()));
+        per_k.push((*k, rows.clone()));
     }
+    charts.push((
+        "join.svg".to_owned(),
+        chart::svg(
+            "join, children woken one at a time: ns per join",
+            &series_of(&per_k),
+        ),
+    ));
+
+    report.push_str(&sizes::table());
+    let verdicts = targets::check(&all, &sizes::rows());
+    report.push_str(&targets::table(&verdicts));
 
     println!("{report}");
-    eprintln!("benchmarks took {:.1?}", started.elapsed());
+    let took = started.elapsed();
+    eprintln!("benchmarks took {took:.1?}");
+
+    if write {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let chart_dir = root.join("benches/charts");
+        std::fs::create_dir_all(&chart_dir).expect("create benches/charts");
+        let mut links = String::new();
+        for (name, svg) in &charts {
+            std::fs::write(chart_dir.join(name), svg).expect("write chart");
+            links.push_str(&format!("![{name}](benches/charts/{name})\n\n"));
+        }
+        let doc = format!(
+            "# Benchmarks\n\nMade by `cargo run --release -p peers -- --write` (this file and the \
+             charts are its output; do not edit by hand). Every peer runs in the same process on \
+             the same children; cases are interleaved and calibrated to {:?} per sample, {} samples \
+             each. The machine is shared and noisy: compare ratios within one run, not absolute \
+             times across runs. Child polls and sizes are exact and are also asserted in \
+             `cargo test` (`tests/tests/costs.rs`).\n\n{links}## Tables\n{report}\nThis run took \
+             {took:.1?}.\n",
+            config.sample, config.samples
+        );
+        std::fs::write(root.join("BENCHMARKS.md"), doc).expect("write BENCHMARKS.md");
+    }
 }

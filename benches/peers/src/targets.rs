@@ -1,0 +1,180 @@
+//! The project's speed and size targets, checked against this run's own ratios.
+
+use crate::harness::Row;
+
+/// One target and what this run measured for it.
+pub struct Verdict {
+    /// The target, in words.
+    pub target: String,
+    /// What was measured.
+    pub measured: String,
+    /// `Some(true)` if it holds, `Some(false)` if missed, `None` if not measured.
+    pub holds: Option<bool>,
+}
+
+fn find<'a>(all: &'a [(String, Vec<Row>)], table_prefix: &str, row: &str) -> Option<&'a Row> {
+    all.iter()
+        .find(|(t, _)| t.starts_with(table_prefix))
+        .and_then(|(_, rows)| rows.iter().find(|r| r.name == row))
+}
+
+fn ratio_target(
+    all: &[(String, Vec<Row>)],
+    table: &str,
+    ours: &str,
+    theirs: &str,
+    at_most: f64,
+) -> Verdict {
+    let target = format!("{table}: `{ours}` ≤ {at_most}× `{theirs}`");
+    match (find(all, table, ours), find(all, table, theirs)) {
+        (Some(a), Some(b)) => {
+            let r = a.median_ns / b.median_ns;
+            Verdict {
+                target,
+                measured: format!("{r:.2}×"),
+                holds: Some(r <= at_most),
+            }
+        }
+        _ => Verdict {
+            target,
+            measured: "row missing".to_owned(),
+            holds: None,
+        },
+    }
+}
+
+/// Checks every target measurable in-process.
+pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<Verdict> {
+    let mut v = vec![
+        ratio_target(
+            all,
+            "block_on: ready",
+            "patience::block_on",
+            "futures::executor::block_on",
+            1.0,
+        ),
+        ratio_target(
+            all,
+            "block_on: a future that yields",
+            "patience::block_on",
+            "futures::executor::block_on",
+            1.0,
+        ),
+    ];
+    // Cross-thread: within 1.1x of the best peer.
+    if let Some((_, rows)) = all
+        .iter()
+        .find(|(t, _)| t.starts_with("block_on: cross-thread"))
+    {
+        let best = rows
+            .iter()
+            .filter(|r| r.name != "patience::block_on" && !r.name.starts_with("reference"))
+            .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+        let ours = rows.iter().find(|r| r.name == "patience::block_on");
+        if let (Some(best), Some(ours)) = (best, ours) {
+            let r = ours.median_ns / best.median_ns;
+            v.push(Verdict {
+                target: format!(
+                    "block_on: cross-thread round trip ≤ 1.1× the best peer (`{}`)",
+                    best.name
+                ),
+                measured: format!("{r:.2}×"),
+                holds: Some(r <= 1.1),
+            });
+        }
+    }
+    for mode in ["hot", "wake"] {
+        for k in [2, 8, 32] {
+            let table = format!("select, K = {k}, {mode}");
+            v.push(ratio_target(
+                all,
+                &table,
+                "patience::select!",
+                "tokio::select!",
+                1.0,
+            ));
+            v.push(ratio_target(
+                all,
+                &table,
+                "patience::select! biased",
+                "futures::select_biased!",
+                1.1,
+            ));
+        }
+    }
+    v.push(ratio_target(
+        all,
+        "select, K = 32, wake",
+        "patience::select!",
+        "tokio::select!",
+        0.5,
+    ));
+    if let Some(r) = find(all, "select, K = 32, wake", "patience::select!") {
+        v.push(Verdict {
+            target: "select, K = 32, wake: at most K + 1 = 33 child polls per select".to_owned(),
+            measured: format!("{:.1}", r.polls),
+            holds: Some(r.polls <= 33.0),
+        });
+    }
+    v.push(ratio_target(
+        all,
+        "join, K = 2",
+        "patience::join!",
+        "tokio::join!",
+        1.1,
+    ));
+    v.push(ratio_target(
+        all,
+        "join, K = 32",
+        "patience::join!",
+        "tokio::join!",
+        0.5,
+    ));
+    if let Some(r) = find(all, "join, K = 32", "patience::join!") {
+        v.push(Verdict {
+            target: "join, K = 32: 2K = 64 child polls per join".to_owned(),
+            measured: format!("{:.1}", r.polls),
+            holds: Some(r.polls <= 64.0),
+        });
+    }
+    for (what, ours, theirs) in [
+        ("join of", "patience::join!", "tokio::join!"),
+        ("select of", "patience::select!", "tokio::select!"),
+    ] {
+        let get = |peer: &str| {
+            sizes
+                .iter()
+                .find(|(w, p, _)| w.starts_with(what) && *p == peer)
+                .map(|r| r.2)
+        };
+        v.push(match (get(ours), get(theirs)) {
+            (Some(a), Some(b)) => Verdict {
+                target: format!("size: `{ours}` future ≤ `{theirs}` future"),
+                measured: format!("{a} vs {b} bytes"),
+                holds: Some(a <= b),
+            },
+            _ => Verdict {
+                target: format!("size: `{ours}` future ≤ `{theirs}` future"),
+                measured: "row missing".to_owned(),
+                holds: None,
+            },
+        });
+    }
+    v
+}
+
+/// The verdicts as a markdown table.
+pub fn table(verdicts: &[Verdict]) -> String {
+    let mut out = String::from(
+        "\n#### Targets in this run\n\n| target | measured | holds |\n|---|---:|---|\n",
+    );
+    for v in verdicts {
+        let holds = match v.holds {
+            Some(true) => "yes",
+            Some(false) => "**NO, missed**",
+            None => "not measured",
+        };
+        out.push_str(&format!("| {} | {} | {holds} |\n", v.target, v.measured));
+    }
+    out
+}
