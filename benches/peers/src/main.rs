@@ -4,11 +4,13 @@
 //! operation, the ratio to a reference row of the same run, child polls per
 //! operation), the future sizes, and whether each target of the project holds in this
 //! run. `-- --write` also rewrites `BENCHMARKS.md` and the charts in
-//! `benches/charts/`. `-- --smoke` runs every case briefly, for CI; it proves nothing
+//! `benches/charts/`. `-- --compile` adds the compile-time costs (slow: it builds
+//! scratch crates with cargo). `-- --smoke` runs every case briefly, for CI; it proves nothing
 //! about speed.
 
 mod blockon;
 mod chart;
+mod compile;
 mod gate;
 mod groups;
 mod harness;
@@ -47,6 +49,7 @@ fn series_of(results: &[(usize, Vec<Row>)]) -> Vec<chart::Series> {
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let write = std::env::args().any(|a| a == "--write");
+    let compile_cost = std::env::args().any(|a| a == "--compile");
     let config = if smoke {
         Config::smoke()
     } else {
@@ -100,6 +103,9 @@ fn main() {
     report.push_str(&sizes::table());
     let verdicts = targets::check(&all, &sizes::rows());
     report.push_str(&targets::table(&verdicts));
+    if compile_cost {
+        report.push_str(&compile::run());
+    }
 
     println!("{report}");
     let took = started.elapsed();

@@ -1,0 +1,208 @@
+//! Compile-time costs, measured by building scratch crates with cargo.
+//!
+//! - Per use: a crate with 40 uses of a macro at K branches is rebuilt (only that
+//!   crate: its dependencies are built once beforehand), and the rebuild time of a
+//!   baseline crate with the same 40 functions written without the macro is
+//!   subtracted. Each variant is built three times; the fastest build counts.
+//! - Clean build: a crate that depends only on `patience` (default features), and one
+//!   that depends only on tokio with `rt,macros`, each built from an empty target dir.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const USES: usize = 40;
+
+fn scratch_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/compile-cost")
+}
+
+fn patience_path() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../runtime-shim")
+        .canonicalize()
+        .expect("runtime-shim exists")
+        .display()
+        .to_string()
+}
+
+fn cargo_build(dir: &Path, target_dir: &Path) -> Duration {
+    let start = Instant::now();
+    let status = Command::new(env!("CARGO"))
+        .args(["build", "--lib", "--quiet"])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir)
+        .status()
+        .expect("run cargo");
+    assert!(status.success(), "cargo build failed in {}", dir.display());
+    start.elapsed()
+}
+
+/// The prelude every generated crate shares: a gate future to race or join.
+const PRELUDE: &str = r#"
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+pub struct Gate<'a>(&'a core::cell::Cell<bool>, usize);
+impl Future for Gate<'_> {
+    type Output = usize;
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<usize> {
+        if self.0.get() { Poll::Ready(self.1) } else { Poll::Pending }
+    }
+}
+pub fn gate(s: &[core::cell::Cell<bool>], i: usize) -> Gate<'_> { Gate(&s[i], i) }
+"#;
+
+/// The source of one variant: `body(k)` is the body of each of the 40 functions.
+fn source(k: usize, body: &dyn Fn(usize) -> String) -> String {
+    let mut src = String::from(PRELUDE);
+    for u in 0..USES {
+        let _ = writeln!(
+            src,
+            "pub async fn use_{u}(s: &[core::cell::Cell<bool>]) -> usize {{ {} }}",
+            body(k)
+        );
+    }
+    src
+}
+
+fn branches(k: usize, f: impl Fn(usize) -> String) -> String {
+    (0..k).map(f).collect::<Vec<_>>().join(" ")
+}
+
+type Variant = (&'static str, Box<dyn Fn(usize) -> String>);
+
+fn variants() -> Vec<Variant> {
+    vec![
+        (
+            "baseline (no macro: the children awaited in turn)",
+            Box::new(|k| format!("0 {}", branches(k, |i| format!("+ gate(s, {i}).await")))),
+        ),
+        (
+            "patience::select!",
+            Box::new(|k| {
+                format!(
+                    "patience::select! {{ {} }}",
+                    branches(k, |i| format!("v = gate(s, {i}) => v,"))
+                )
+            }),
+        ),
+        (
+            "tokio::select!",
+            Box::new(|k| {
+                format!(
+                    "tokio::select! {{ {} }}",
+                    branches(k, |i| format!("v = gate(s, {i}) => v,"))
+                )
+            }),
+        ),
+        (
+            "patience::join!",
+            Box::new(|k| {
+                format!(
+                    "let o = patience::join!({}); {}",
+                    branches(k, |i| format!("gate(s, {i}),")),
+                    format!("0 {}", branches(k, |i| format!("+ o.{i}")))
+                )
+            }),
+        ),
+        (
+            "tokio::join!",
+            Box::new(|k| {
+                format!(
+                    "let o = tokio::join!({}); {}",
+                    branches(k, |i| format!("gate(s, {i}),")),
+                    format!("0 {}", branches(k, |i| format!("+ o.{i}")))
+                )
+            }),
+        ),
+    ]
+}
+
+fn write_crate(dir: &Path, deps: &str, lib: &str) {
+    std::fs::create_dir_all(dir.join("src")).expect("mkdir");
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        format!("[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition = \"2024\"\npublish = false\n\n[workspace]\n\n[dependencies]\n{deps}", dir.file_name().unwrap().to_string_lossy()),
+    )
+    .expect("write Cargo.toml");
+    std::fs::write(dir.join("src/lib.rs"), lib).expect("write lib.rs");
+}
+
+/// Measures everything; returns a markdown report.
+pub fn run() -> String {
+    let root = scratch_root();
+    let deps = format!(
+        "patience = {{ path = {:?} }}\ntokio = {{ version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }}\n",
+        patience_path()
+    );
+    let dir = root.join("per-use");
+    let target = root.join("per-use-target");
+    write_crate(&dir, &deps, PRELUDE);
+    eprintln!("compile cost: building the dependencies once...");
+    cargo_build(&dir, &target);
+
+    let mut out = format!(
+        "\n#### Compile cost per use (debug build of one crate with {USES} uses, baseline subtracted)\n\n| macro | K | rebuild ms | ms per use over baseline | ratio to tokio |\n|---|---:|---:|---:|---:|\n"
+    );
+    for k in [8, 32] {
+        let mut times = Vec::new();
+        for (name, body) in variants() {
+            std::fs::write(dir.join("src/lib.rs"), source(k, &*body)).expect("write");
+            let best = (0..3)
+                .map(|_| {
+                    // Touch: rewrite with a changing comment so cargo rebuilds.
+                    let src = std::fs::read_to_string(dir.join("src/lib.rs")).unwrap();
+                    std::fs::write(dir.join("src/lib.rs"), format!("{src}\n//")).unwrap();
+                    cargo_build(&dir, &target)
+                })
+                .min()
+                .unwrap();
+            times.push((name, best));
+        }
+        let base = times[0].1.as_secs_f64() * 1e3;
+        let per_use = |name: &str| {
+            times
+                .iter()
+                .find(|t| t.0 == name)
+                .map(|t| (t.1.as_secs_f64() * 1e3 - base) / USES as f64)
+        };
+        for (name, t) in &times {
+            let ms = t.as_secs_f64() * 1e3;
+            let (per, ratio) = if name.starts_with("baseline") {
+                ("-".to_owned(), "-".to_owned())
+            } else {
+                let mine = (ms - base) / USES as f64;
+                let peer = if name.contains("select") {
+                    "tokio::select!"
+                } else {
+                    "tokio::join!"
+                };
+                let theirs = per_use(peer).unwrap_or(f64::NAN);
+                (format!("{mine:.2}"), format!("{:.2}", mine / theirs))
+            };
+            let _ = writeln!(out, "| {name} | {k} | {ms:.0} | {per} | {ratio} |");
+        }
+    }
+
+    out.push_str("\n#### Clean build of the dependency tree (debug, empty target dir)\n\n| crate depended on | seconds |\n|---|---:|\n");
+    for (name, deps) in [
+        ("patience (default features)", format!("patience = {{ path = {:?} }}\n", patience_path())),
+        (
+            "tokio with rt,macros",
+            "tokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\n".to_owned(),
+        ),
+    ] {
+        let slug = if name.starts_with("patience") { "clean-patience" } else { "clean-tokio" };
+        let dir = root.join(slug);
+        let target = root.join(format!("{slug}-target"));
+        write_crate(&dir, &deps, "pub fn nothing() {}\n");
+        // Fetch first so the timing does not include downloads.
+        let _ = Command::new(env!("CARGO")).arg("fetch").current_dir(&dir).status();
+        let _ = std::fs::remove_dir_all(&target);
+        let t = cargo_build(&dir, &target);
+        let _ = writeln!(out, "| {name} | {:.1} |", t.as_secs_f64());
+    }
+    out
+}
