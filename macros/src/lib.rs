@@ -18,6 +18,9 @@ mod join;
 mod select;
 mod util;
 
+#[cfg(test)]
+mod fuzz_tests;
+
 /// Runs an `async fn` on a runtime's `block_on`. See `patience::main`.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
