@@ -231,7 +231,7 @@ fn self_inside_macros_nested_items_and_self_paths_keeps_its_meaning() {
 trait Lifetimes<'a> {
     async fn elided(&self, text: &str, other: &'_ str) -> usize;
     async fn explicit<'b>(&self, text: &'b str) -> &'b str;
-    async fn from_trait(&self, text: &'a str) -> &'a str;
+    async fn trait_lifetime(&self, text: &'a str) -> &'a str;
     async fn returns_borrow_of_self(&self) -> &str;
     async fn names_async_trait<'x>(&self, text: &'x str) -> usize
     where
@@ -252,7 +252,7 @@ impl<'a> Lifetimes<'a> for Holder {
         &text[1..]
     }
 
-    async fn from_trait(&self, text: &'a str) -> &'a str {
+    async fn trait_lifetime(&self, text: &'a str) -> &'a str {
         &text[..1]
     }
 
@@ -276,7 +276,7 @@ fn elided_explicit_and_trait_lifetimes_all_outlive_the_future() {
     let local = String::from("xyz");
     assert_eq!(block_on(holder.elided(&local, "ab")), 11);
     assert_eq!(block_on(holder.explicit(&local)), "yz");
-    assert_eq!(block_on(holder.from_trait(&local)), "x");
+    assert_eq!(block_on(holder.trait_lifetime(&local)), "x");
     assert_eq!(block_on(holder.returns_borrow_of_self()), "holder");
     assert_eq!(block_on(holder.names_async_trait("four")), 4);
 }
@@ -425,17 +425,17 @@ fn argument_patterns_mut_bindings_and_impl_trait_arguments() {
 
 #[async_trait]
 trait CfgParams {
-    async fn with_cfg(&self, #[cfg(any())] never: u8, #[cfg(all())] always: u8) -> u8;
-    async fn cfg_generic<#[cfg(any())] T, #[cfg(all())] U: Send>(&self, value: U) -> U;
+    async fn with_cfg(&self, #[cfg(not(test))] never: u8, #[cfg(test)] always: u8) -> u8;
+    async fn cfg_generic<#[cfg(not(test))] T, #[cfg(test)] U: Send>(&self, value: U) -> U;
 }
 
 #[async_trait]
 impl CfgParams for Args {
-    async fn with_cfg(&self, #[cfg(any())] never: u8, #[cfg(all())] always: u8) -> u8 {
+    async fn with_cfg(&self, #[cfg(not(test))] never: u8, #[cfg(test)] always: u8) -> u8 {
         always
     }
 
-    async fn cfg_generic<#[cfg(any())] T, #[cfg(all())] U: Send>(&self, value: U) -> U {
+    async fn cfg_generic<#[cfg(not(test))] T, #[cfg(test)] U: Send>(&self, value: U) -> U {
         value
     }
 }

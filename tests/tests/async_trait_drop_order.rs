@@ -89,7 +89,17 @@ async fn native_args(_this: &Pair, a: Flag, b: Flag, c: Flag) {
     let _ = (&a, &c);
 }
 
-async fn native_patterns(_this: &Pair, _: Flag, (x, y): (Flag, Flag), _unused: Flag, ref mut by_ref: Flag) {
+#[expect(
+    clippy::toplevel_ref_arg,
+    reason = "the same pattern as the trait method"
+)]
+async fn native_patterns(
+    _this: &Pair,
+    _: Flag,
+    (x, y): (Flag, Flag),
+    _unused: Flag,
+    ref mut by_ref: Flag,
+) {
     event(format!("body {} {} {}", x.0, y.0, by_ref.0));
 }
 
@@ -132,7 +142,14 @@ fn by_value_args_drop_after_body_like_native_async_fn() {
 #[test]
 fn wildcard_tuple_underscore_and_ref_mut_patterns_drop_like_native_async_fn() {
     let this = pair();
-    let args = || (Flag("wild"), (Flag("x"), Flag("y")), Flag("unused"), Flag("ref"));
+    let args = || {
+        (
+            Flag("wild"),
+            (Flag("x"), Flag("y")),
+            Flag("unused"),
+            Flag("ref"),
+        )
+    };
     let (w, p, u, r) = args();
     let ours = run_logged("call", this.patterns(w, p, u, r));
     let (w, p, u, r) = args();

@@ -106,8 +106,12 @@ fn per_method_send_override_inside_question_send_trait() {
 #[test]
 fn question_send_trait_objects_run_non_send_futures_on_one_thread() {
     let objects: Vec<Box<dyn LocalOnly>> = vec![
-        Box::new(NotSync { cell: Cell::new(10) }),
-        Box::new(NotSync { cell: Cell::new(20) }),
+        Box::new(NotSync {
+            cell: Cell::new(10),
+        }),
+        Box::new(NotSync {
+            cell: Cell::new(20),
+        }),
     ];
     let outputs: Vec<u8> = objects.iter().map(|o| block_on(o.bump())).collect();
     assert_eq!(outputs, [11, 21]);

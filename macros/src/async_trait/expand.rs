@@ -66,12 +66,18 @@ pub(crate) fn method(
     mode: Mode,
     sig: &mut Signature,
     body: Option<&mut Block>,
+    attrs: &mut Vec<Attribute>,
 ) {
     let async_token = sig.asyncness.take();
     if let Some(async_token) = async_token {
         sig.fn_token.span = async_token.span;
     }
     let has_body = body.is_some();
+    if receiver::is_needless_typed_self(sig) {
+        // clippy would suggest `&self` for `self: &Self`, but after the rewrite it sees
+        // `self: &'life0 Self` and its suggestion comes out garbled.
+        attrs.push(syn::parse_quote!(#[allow(clippy::needless_arbitrary_self_type)]));
+    }
     let ret_hint = match &sig.output {
         ReturnType::Default => quote!(()),
         ReturnType::Type(_, ty) => {
@@ -119,24 +125,39 @@ pub(crate) fn method(
     };
 
     // The method's own generics: every lifetime and type parameter outlives the future.
+    // The bound joins the user's own, as clippy wants bounds in one place: at the
+    // declaration when it has bounds there or a `#[cfg]` (which a where clause cannot
+    // follow), in the where clause otherwise.
+    let mut predicates: Vec<WherePredicate> = Vec::new();
+    let has_cfg = |attrs: &[Attribute]| attrs.iter().any(|attr| attr.path().is_ident("cfg"));
     for param in &mut sig.generics.params {
         match param {
             GenericParam::Lifetime(param) if param.lifetime.ident != "async_trait" => {
-                param.bounds.push(async_trait.clone());
+                if has_cfg(&param.attrs) || !param.bounds.is_empty() {
+                    param.bounds.push(async_trait.clone());
+                } else {
+                    let lifetime = &param.lifetime;
+                    predicates.push(syn::parse_quote!(#lifetime: #async_trait));
+                }
             }
             GenericParam::Type(param) => {
-                param
-                    .bounds
-                    .push(TypeParamBound::Lifetime(async_trait.clone()));
+                if has_cfg(&param.attrs) || !param.bounds.is_empty() {
+                    let bound = TypeParamBound::Lifetime(async_trait.clone());
+                    param.bounds.push(bound);
+                } else {
+                    let ident = &param.ident;
+                    predicates.push(syn::parse_quote!(#ident: #async_trait));
+                }
             }
             _ => {}
         }
     }
+    // Fresh lifetimes are bounded in the where clause: a bound at the declaration would not
+    // count as a use for `single_use_lifetimes`.
     for fresh in &names.fresh {
-        let mut param = syn::LifetimeParam::new(fresh.clone());
-        param.colon_token = Some(syn::Token![:](fresh.apostrophe));
-        param.bounds.push(async_trait.clone());
+        let param = syn::LifetimeParam::new(fresh.clone());
         sig.generics.params.push(GenericParam::Lifetime(param));
+        predicates.push(syn::parse_quote!(#fresh: #async_trait));
     }
     if !user_declared_async_trait {
         sig.generics
@@ -151,7 +172,6 @@ pub(crate) fn method(
     }
 
     // Trait- or impl-level parameters the arguments mention.
-    let mut predicates: Vec<WherePredicate> = Vec::new();
     let method_lifetimes: Vec<Lifetime> = sig
         .generics
         .lifetimes()

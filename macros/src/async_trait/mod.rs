@@ -61,7 +61,13 @@ fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Option<syn::
             let over = args::take_method_override(&mut method.attrs, is_async, errors);
             if is_async {
                 let body = method.default.as_mut();
-                expand::method(&context, over.unwrap_or(mode), &mut method.sig, body);
+                expand::method(
+                    &context,
+                    over.unwrap_or(mode),
+                    &mut method.sig,
+                    body,
+                    &mut method.attrs,
+                );
             }
         }
     }
@@ -79,7 +85,13 @@ fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Er
                 let over = args::take_method_override(&mut method.attrs, is_async, errors);
                 if is_async {
                     let body = Some(&mut method.block);
-                    expand::method(&context, over.unwrap_or(mode), &mut method.sig, body);
+                    expand::method(
+                        &context,
+                        over.unwrap_or(mode),
+                        &mut method.sig,
+                        body,
+                        &mut method.attrs,
+                    );
                 }
             }
             ImplItem::Verbatim(tokens) => {

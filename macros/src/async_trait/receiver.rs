@@ -123,11 +123,7 @@ pub(crate) fn mentions_self(tokens: TokenStream) -> bool {
                     return true;
                 }
             }
-            TokenTree::Group(group) => {
-                if mentions_self(group.stream()) {
-                    return true;
-                }
-            }
+            TokenTree::Group(group) if mentions_self(group.stream()) => return true,
             _ => {}
         }
     }
@@ -190,4 +186,19 @@ impl VisitMut for RenameSelf {
         mac.tokens = self.rename_tokens(std::mem::take(&mut mac.tokens));
         visit_mut::visit_macro_mut(self, mac);
     }
+}
+
+/// Whether the receiver is written `self: Self`, `self: &Self` or `self: &mut Self`.
+pub(crate) fn is_needless_typed_self(sig: &Signature) -> bool {
+    let Some(receiver) = sig.receiver() else {
+        return false;
+    };
+    let ReceiverKind::Typed(_, ty) = &receiver.kind else {
+        return false;
+    };
+    let ty = match &**ty {
+        Type::Reference(reference) => &*reference.elem,
+        other => other,
+    };
+    matches!(ty, Type::Path(path) if path.qself.is_none() && path.path.is_ident("Self"))
 }
