@@ -43,7 +43,11 @@ impl Parse for Mode {
             Mode::Send
         };
         if !input.is_empty() {
-            return Err(syn::Error::new(input.span(), EXPECTED));
+            let rest: TokenStream = input.parse()?;
+            return Err(syn::Error::new_spanned(
+                rest,
+                format!("unexpected tokens after the mode: {EXPECTED}"),
+            ));
         }
         Ok(mode)
     }

@@ -217,8 +217,16 @@ pub(crate) fn method(
                 needed.send &= !implied.send;
                 needed.sync &= !implied.sync;
             }
-            let send = needed.send.then(|| quote!(::core::marker::Send+));
-            let sync = needed.sync.then(|| quote!(::core::marker::Sync+));
+            // Spanned at the receiver, so "required by this bound" points at `&self`.
+            let span = sig
+                .receiver()
+                .map_or_else(|| sig.ident.span(), |receiver| receiver.self_token.span);
+            let send = needed
+                .send
+                .then(|| quote_spanned!(span=> ::core::marker::Send +));
+            let sync = needed
+                .sync
+                .then(|| quote_spanned!(span=> ::core::marker::Sync +));
             predicates.push(syn::parse_quote!(Self: #send #sync #async_trait));
         }
         Context::Impl { .. } => {
@@ -277,13 +285,14 @@ pub(crate) fn method(
     }
 
     // The return type.
-    let send = match mode {
-        Mode::Send => Some(quote!(::core::marker::Send+)),
-        Mode::Local => None,
-    };
     let output_span = match &sig.output {
         ReturnType::Default => sig.paren_token.span.join(),
         ReturnType::Type(arrow, _) => arrow.spans[0],
+    };
+    // Spanned in the signature, so a `Send` mismatch between trait and impl points there.
+    let send = match mode {
+        Mode::Send => Some(quote_spanned!(output_span=> ::core::marker::Send +)),
+        Mode::Local => None,
     };
     sig.output = syn::parse_quote_spanned! {output_span=>
         -> ::core::pin::Pin<::patience::__private::async_trait::Box<

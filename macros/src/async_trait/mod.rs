@@ -95,8 +95,10 @@ fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Er
                 }
             }
             ImplItem::Verbatim(tokens) => {
-                // `async fn f();` without body is not an impl item syn knows.
-                if let Ok(method) = syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
+                // `async fn f();` without body is not an impl item syn knows. Report it, and
+                // put out its rewritten signature so the error is not followed by a mismatch
+                // with the trait.
+                if let Ok(mut method) = syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
                     if method.sig.asyncness.is_some() && method.default.is_none() {
                         args::push(
                             errors,
@@ -105,6 +107,15 @@ fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Er
                                 "this `async fn` in an impl needs a body: `{ .. }` instead of `;`",
                             ),
                         );
+                        let over = args::take_method_override(&mut method.attrs, true, errors);
+                        expand::method(
+                            &context,
+                            over.unwrap_or(mode),
+                            &mut method.sig,
+                            None,
+                            &mut method.attrs,
+                        );
+                        *tokens = method.into_token_stream();
                     }
                 }
             }
