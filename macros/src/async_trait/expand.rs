@@ -124,10 +124,56 @@ pub(crate) fn method(
         ReturnType::Type(_, ty) => ty.to_token_stream(),
     };
 
+    let mut predicates = own_generics(sig, &names.fresh, user_declared_async_trait);
+    outer_generics(context, sig, &names.explicit, &mut predicates);
+    predicates.extend(self_bound(
+        context,
+        mode,
+        sig,
+        has_body,
+        body_mentions_self,
+        sig_captures_self,
+    ));
+    let where_clause = sig.generics.make_where_clause();
+    for predicate in predicates {
+        where_clause.predicates.push(predicate);
+    }
+
+    let bindings = arguments(sig, has_body);
+
+    // The return type.
+    let output_span = match &sig.output {
+        ReturnType::Default => sig.paren_token.span.join(),
+        ReturnType::Type(arrow, _) => arrow.spans[0],
+    };
+    // Spanned in the signature, so a `Send` mismatch between trait and impl points there.
+    let send = match mode {
+        Mode::Send => Some(quote_spanned!(output_span=> ::core::marker::Send +)),
+        Mode::Local => None,
+    };
+    sig.output = syn::parse_quote_spanned! {output_span=>
+        -> ::core::pin::Pin<::patience::__private::async_trait::Box<
+            dyn ::core::future::Future<Output = #ret> + #send #async_trait
+        >>
+    };
+
+    if let Some(body) = body {
+        box_body(sig, body, &bindings, &ret_hint);
+    }
+}
+
+/// Bounds the method's own lifetime and type parameters by `'async_trait`, declares the
+/// fresh lifetimes and `'async_trait`, and returns the where-clause predicates to add.
+fn own_generics(
+    sig: &mut Signature,
+    fresh: &[Lifetime],
+    user_declared_async_trait: bool,
+) -> Vec<WherePredicate> {
     // The method's own generics: every lifetime and type parameter outlives the future.
     // The bound joins the user's own, as clippy wants bounds in one place: at the
     // declaration when it has bounds there or a `#[cfg]` (which a where clause cannot
     // follow), in the where clause otherwise.
+    let async_trait = lifetime::async_trait_lifetime();
     let mut predicates: Vec<WherePredicate> = Vec::new();
     let has_cfg = |attrs: &[Attribute]| attrs.iter().any(|attr| attr.path().is_ident("cfg"));
     for param in &mut sig.generics.params {
@@ -154,7 +200,7 @@ pub(crate) fn method(
     }
     // Fresh lifetimes are bounded in the where clause: a bound at the declaration would not
     // count as a use for `single_use_lifetimes`.
-    for fresh in &names.fresh {
+    for fresh in fresh {
         let param = syn::LifetimeParam::new(fresh.clone());
         sig.generics.params.push(GenericParam::Lifetime(param));
         predicates.push(syn::parse_quote!(#fresh: #async_trait));
@@ -170,14 +216,24 @@ pub(crate) fn method(
         sig.generics.lt_token = Some(syn::Token![<](sig.ident.span()));
         sig.generics.gt_token = Some(syn::Token![>](sig.ident.span()));
     }
+    predicates
+}
 
-    // Trait- or impl-level parameters the arguments mention.
+/// Bounds by `'async_trait` the trait- or impl-level lifetimes and type parameters that the
+/// arguments mention (the future holds them).
+fn outer_generics(
+    context: &Context<'_>,
+    sig: &Signature,
+    explicit: &[Lifetime],
+    predicates: &mut Vec<WherePredicate>,
+) {
+    let async_trait = lifetime::async_trait_lifetime();
     let method_lifetimes: Vec<Lifetime> = sig
         .generics
         .lifetimes()
         .map(|param| param.lifetime.clone())
         .collect();
-    for used in &names.explicit {
+    for used in explicit {
         let outer = context
             .generics()
             .lifetimes()
@@ -206,7 +262,19 @@ pub(crate) fn method(
             predicates.push(syn::parse_quote!(#ident: #async_trait));
         }
     }
+}
 
+/// `Self: 'async_trait` (always in a trait, when the arguments hold `Self` in an impl), plus
+/// the auto traits a default body in a `Send` trait needs from `Self`.
+fn self_bound(
+    context: &Context<'_>,
+    mode: Mode,
+    sig: &Signature,
+    has_body: bool,
+    body_mentions_self: bool,
+    sig_captures_self: bool,
+) -> Option<WherePredicate> {
+    let async_trait = lifetime::async_trait_lifetime();
     // `Self` outlives the future, and a default body's future is `Send` only if `Self`
     // has the auto traits its captures need.
     match context {
@@ -227,21 +295,15 @@ pub(crate) fn method(
             let sync = needed
                 .sync
                 .then(|| quote_spanned!(span=> ::core::marker::Sync +));
-            predicates.push(syn::parse_quote!(Self: #send #sync #async_trait));
+            Some(syn::parse_quote!(Self: #send #sync #async_trait))
         }
-        Context::Impl { .. } => {
-            if sig_captures_self {
-                predicates.push(syn::parse_quote!(Self: #async_trait));
-            }
-        }
+        Context::Impl { .. } => sig_captures_self.then(|| syn::parse_quote!(Self: #async_trait)),
     }
-    let where_clause = sig.generics.make_where_clause();
-    for predicate in predicates {
-        where_clause.predicates.push(predicate);
-    }
+}
 
-    // Arguments: plain names stay (without `mut`), patterns become positional names and
-    // are bound again inside the body.
+/// Arguments: plain names stay (without `mut`), patterns become positional names. Returns
+/// the statements that bind them again, in order, inside the body.
+fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
     let mut bindings = TokenStream::new();
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
@@ -283,61 +345,46 @@ pub(crate) fn method(
             }
         }
     }
+    bindings
+}
 
-    // The return type.
-    let output_span = match &sig.output {
-        ReturnType::Default => sig.paren_token.span.join(),
-        ReturnType::Type(arrow, _) => arrow.spans[0],
-    };
-    // Spanned in the signature, so a `Send` mismatch between trait and impl points there.
-    let send = match mode {
-        Mode::Send => Some(quote_spanned!(output_span=> ::core::marker::Send +)),
-        Mode::Local => None,
-    };
-    sig.output = syn::parse_quote_spanned! {output_span=>
-        -> ::core::pin::Pin<::patience::__private::async_trait::Box<
-            dyn ::core::future::Future<Output = #ret> + #send #async_trait
-        >>
-    };
-
-    // The body.
-    if let Some(body) = body {
-        let mut user_body = std::mem::replace(body, syn::parse_quote!({}));
-        let capture_self = sig.inputs.first_mut().and_then(|input| match input {
-            // `mut self: &Self` may be reassigned to a shorter borrow: it needs a local.
-            FnArg::Receiver(receiver)
-                if receiver.mutability.is_some()
-                    && matches!(receiver.kind, syn::ReceiverKind::Typed(..)) =>
+/// Replaces the body with `Box::pin(async move { .. })` around the user's block.
+fn box_body(sig: &mut Signature, body: &mut Block, bindings: &TokenStream, ret_hint: &TokenStream) {
+    let mut user_body = std::mem::replace(body, syn::parse_quote!({}));
+    let capture_self = sig.inputs.first_mut().and_then(|input| match input {
+        // `mut self: &Self` may be reassigned to a shorter borrow: it needs a local.
+        FnArg::Receiver(receiver)
+            if receiver.mutability.is_some()
+                && matches!(receiver.kind, syn::ReceiverKind::Typed(..)) =>
+        {
+            receiver.mutability = None;
+            let self_token = receiver.self_token;
+            let local = Ident::new("__self", Span::mixed_site());
+            RenameSelf { to: local.clone() }.visit_block_mut(&mut user_body);
+            Some(quote!(let mut #local = #self_token;))
+        }
+        // Otherwise the block captures `self` whole, as a native `async fn` does.
+        FnArg::Receiver(receiver) => {
+            let self_token = receiver.self_token;
+            Some(quote!(let _ = &#self_token;))
+        }
+        FnArg::Typed(_) => None,
+    });
+    let ret_var = format_ident!("__ret", span = Span::mixed_site());
+    let body_span = user_body.brace_token.span.join();
+    let boxed = quote_spanned! {body_span=>
+        ::patience::__private::async_trait::Box::pin(async move {
+            #capture_self
+            if let ::core::option::Option::Some(#ret_var) =
+                ::core::option::Option::None::<#ret_hint>
             {
-                receiver.mutability = None;
-                let self_token = receiver.self_token;
-                let local = Ident::new("__self", Span::mixed_site());
-                RenameSelf { to: local.clone() }.visit_block_mut(&mut user_body);
-                Some(quote!(let mut #local = #self_token;))
+                return #ret_var;
             }
-            // Otherwise the block captures `self` whole, as a native `async fn` does.
-            FnArg::Receiver(receiver) => {
-                let self_token = receiver.self_token;
-                Some(quote!(let _ = &#self_token;))
-            }
-            FnArg::Typed(_) => None,
-        });
-        let ret_var = format_ident!("__ret", span = Span::mixed_site());
-        let body_span = user_body.brace_token.span.join();
-        let boxed = quote_spanned! {body_span=>
-            ::patience::__private::async_trait::Box::pin(async move {
-                #capture_self
-                if let ::core::option::Option::Some(#ret_var) =
-                    ::core::option::Option::None::<#ret_hint>
-                {
-                    return #ret_var;
-                }
-                #bindings
-                #user_body
-            })
-        };
-        *body = syn::parse_quote_spanned!(body_span=> { #boxed });
-    }
+            #bindings
+            #user_body
+        })
+    };
+    *body = syn::parse_quote_spanned!(body_span=> { #boxed });
 }
 
 /// Collects the identifiers in `tokens`.
