@@ -153,7 +153,8 @@ impl Receivers for Counter {
         let other = Counter { count: 40 };
         let first = self.count;
         self = &other;
-        first + self.count
+        let text = format!("{}", self.count);
+        first + text.parse::<u32>().unwrap()
     }
 
     async fn pinned(self: Pin<&mut Self>) -> u32 {
@@ -472,6 +473,34 @@ trait Returns {
     where
         Self: Sized;
     async fn iter(&self) -> std::vec::IntoIter<u8>;
+    async fn inferred_from_signature(&self) -> (u64, Vec<u8>);
+}
+
+#[async_trait]
+trait Opaque {
+    async fn numbers(&self, nonempty: bool) -> impl Iterator<Item = u8> + Send;
+    async fn boxed(&self) -> Box<impl Display + Send>;
+}
+
+#[async_trait]
+impl Opaque for Args {
+    async fn numbers(&self, nonempty: bool) -> impl Iterator<Item = u8> + Send {
+        if nonempty {
+            return vec![1, 2, 3].into_iter();
+        }
+        Vec::new().into_iter()
+    }
+
+    async fn boxed(&self) -> Box<impl Display + Send> {
+        Box::new("opaque")
+    }
+}
+
+#[test]
+fn impl_trait_inside_the_return_type() {
+    assert_eq!(block_on(Args.numbers(true)).sum::<u8>(), 6);
+    assert_eq!(block_on(Args.numbers(false)).count(), 0);
+    assert_eq!(block_on(Args.boxed()).to_string(), "opaque");
 }
 
 struct Ret {
@@ -512,6 +541,11 @@ impl Returns for Ret {
     async fn iter(&self) -> std::vec::IntoIter<u8> {
         vec![1, 2].into_iter()
     }
+
+    async fn inferred_from_signature(&self) -> (u64, Vec<u8>) {
+        // `1 << 40` only fits because the literal is typed `u64` by the signature.
+        (1 << 40, Default::default())
+    }
 }
 
 #[test]
@@ -526,6 +560,10 @@ fn return_types_coerce_and_early_return_and_question_mark_work() {
     assert!(block_on(ret.fallible("x")).is_err());
     assert_eq!(block_on(ret.boxed_dyn()).to_string(), "12");
     assert_eq!(block_on(ret.iter()).sum::<u8>(), 3);
+    assert_eq!(
+        block_on(ret.inferred_from_signature()),
+        (1 << 40, Vec::new())
+    );
 }
 
 // ---------------------------------------------------------------- unsafe, visibility
