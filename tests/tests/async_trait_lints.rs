@@ -22,7 +22,11 @@ mod strict {
     use ::patience::async_trait;
     use ::std::boxed::Box;
     use ::std::convert::From;
+    use ::std::future::Future;
+    use ::std::marker::Send;
     use ::std::marker::Sync;
+    use ::std::option::Option;
+    use ::std::pin::Pin;
     use ::std::string::String;
     use ::std::sync::Arc;
     use ::std::vec::Vec;
@@ -104,9 +108,14 @@ mod strict {
         out
     }
 
-    // Keep `Box` used so the import is not flagged: the expansion names it by absolute path.
-    pub(crate) fn boxed() -> Box<u8> {
-        Box::new(1)
+    // The same names the expansion uses, imported by the user: the expansion's absolute
+    // paths must not be flagged by `unused_qualifications`.
+    pub(crate) fn boxed() -> Pin<Box<dyn Future<Output = u8> + Send>> {
+        Box::pin(async { 1 })
+    }
+
+    pub(crate) fn none() -> Option<u8> {
+        Option::None
     }
 }
 
@@ -116,5 +125,6 @@ fn expansion_compiles_under_strict_lints_without_prelude_and_with_local_core_mod
         strict::run(),
         ["name1", "name2", "ab", "2", "x", "overridden", "5"]
     );
-    assert_eq!(*strict::boxed(), 1);
+    assert_eq!(::patience::block_on(strict::boxed()), 1);
+    assert_eq!(strict::none(), None);
 }

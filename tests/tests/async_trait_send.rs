@@ -196,3 +196,21 @@ fn supertrait_send_or_sync_written_as_a_path_skips_the_default_bound() {
     let boxed: Box<dyn SendSuper> = Box::new(1_u8);
     assert_eq!(block_on(assert_send(boxed.consume())), 7);
 }
+
+#[async_trait]
+trait SyncByWhereClause
+where
+    Self: Sync,
+{
+    async fn answer(&self) -> u8 {
+        43
+    }
+}
+
+impl SyncByWhereClause for u8 {}
+
+#[test]
+fn trait_where_clause_on_self_also_skips_the_default_bound() {
+    let object: &dyn SyncByWhereClause = &1_u8;
+    assert_eq!(block_on(assert_send(object.answer())), 43);
+}
