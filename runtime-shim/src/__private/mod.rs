@@ -1,6 +1,7 @@
 //! Support items called by the macro expansions. Not a public API: names and
 //! signatures change without notice.
 
+pub mod async_trait;
 pub mod join;
 pub mod select;
 

@@ -1,0 +1,433 @@
+//! The rewrite of one `async fn` into a plain `fn` returning a boxed future.
+//!
+//! ```text
+//! async fn get<T>(&self, key: &str, (a, b): (T, T)) -> Ret { body }
+//! ```
+//! becomes
+//! ```text
+//! fn get<'life0, 'life1, 'async_trait, T: 'async_trait>(
+//!     &'life0 self,
+//!     key: &'life1 str,
+//!     __arg2: (T, T),
+//! ) -> Pin<Box<dyn Future<Output = Ret> + Send + 'async_trait>>
+//! where
+//!     'life0: 'async_trait,
+//!     'life1: 'async_trait,
+//!     Self: 'async_trait,
+//! {
+//!     Box::pin(async move {
+//!         let _ = &self;                      // capture all of `self`, as a native async fn does
+//!         if let Some(__ret) = None::<Ret> {  // fixes the block's output type to `Ret`
+//!             return __ret;
+//!         }
+//!         let key = key;                      // arguments move into the block in order,
+//!         let __arg2 = __arg2;                // so they drop in the native order
+//!         let (a, b) = __arg2;
+//!         { body }
+//!     })
+//! }
+//! ```
+
+use super::args::Mode;
+use super::lifetime::{self, BoundImplTrait, NameLifetimes};
+use super::receiver::{self, AutoTraits, RenameSelf};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
+use std::collections::BTreeSet;
+use syn::visit_mut::VisitMut;
+use syn::{
+    Attribute, Block, FnArg, GenericParam, Generics, Lifetime, Pat, ReturnType, Signature, Type,
+    TypeParamBound, WherePredicate,
+};
+
+/// Where the method lives.
+pub(crate) enum Context<'a> {
+    /// In a trait: its generics and the auto traits it already implies for `Self`.
+    Trait {
+        generics: &'a Generics,
+        implied: AutoTraits,
+    },
+    /// In a trait impl: the impl's generics.
+    Impl { generics: &'a Generics },
+}
+
+impl Context<'_> {
+    fn generics(&self) -> &Generics {
+        match self {
+            Context::Trait { generics, .. } | Context::Impl { generics } => generics,
+        }
+    }
+}
+
+/// Rewrites one `async fn` (its `asyncness` is set) in place. `body` is `None` for a trait
+/// method without default body.
+pub(crate) fn method(
+    context: &Context<'_>,
+    mode: Mode,
+    sig: &mut Signature,
+    body: Option<&mut Block>,
+    attrs: &mut Vec<Attribute>,
+) {
+    let async_token = sig.asyncness.take();
+    if let Some(async_token) = async_token {
+        sig.fn_token.span = async_token.span;
+    }
+    let has_body = body.is_some();
+    if receiver::is_needless_typed_self(sig) {
+        // clippy would suggest `&self` for `self: &Self`, but after the rewrite it sees
+        // `self: &'life0 Self` and its suggestion comes out garbled.
+        attrs.push(syn::parse_quote!(#[allow(clippy::needless_arbitrary_self_type)]));
+    }
+    let ret_hint = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => {
+            let mut ty = (**ty).clone();
+            InferImplTrait.visit_type_mut(&mut ty);
+            ty.to_token_stream()
+        }
+    };
+    let sig_captures_self = receiver::signature_captures_self(sig);
+    let body_mentions_self = body
+        .as_ref()
+        .is_some_and(|body| receiver::mentions_self(body.to_token_stream()));
+
+    let async_trait = lifetime::async_trait_lifetime();
+    let user_declared_async_trait = sig
+        .generics
+        .lifetimes()
+        .any(|param| param.lifetime.ident == "async_trait");
+
+    // Name elided input lifetimes and bound `impl Trait` arguments.
+    let mut taken = BTreeSet::new();
+    lifetime::lifetime_names(sig.to_token_stream(), &mut taken);
+    lifetime::lifetime_names(context.generics().to_token_stream(), &mut taken);
+    taken.insert(lifetime::ASYNC_TRAIT.to_owned());
+    let mut names = NameLifetimes::new(taken);
+    for input in &mut sig.inputs {
+        match input {
+            FnArg::Receiver(receiver) => names.visit_receiver(receiver),
+            FnArg::Typed(arg) => {
+                names.visit_type_mut(&mut arg.ty);
+                BoundImplTrait.visit_type_mut(&mut arg.ty);
+            }
+        }
+    }
+
+    // Elided lifetimes of the return type, written out.
+    if let (Some(target), ReturnType::Type(_, ty)) =
+        (lifetime::elision_target(sig), &mut sig.output)
+    {
+        lifetime::NameOutput(target).visit_type_mut(ty);
+    }
+    let ret = match &sig.output {
+        ReturnType::Default => quote!(()),
+        ReturnType::Type(_, ty) => ty.to_token_stream(),
+    };
+
+    let mut predicates = own_generics(sig, &names.fresh, user_declared_async_trait);
+    outer_generics(context, sig, &names.explicit, &mut predicates);
+    predicates.extend(self_bound(
+        context,
+        mode,
+        sig,
+        has_body,
+        body_mentions_self,
+        sig_captures_self,
+    ));
+    let where_clause = sig.generics.make_where_clause();
+    for predicate in predicates {
+        where_clause.predicates.push(predicate);
+    }
+
+    let bindings = arguments(sig, has_body);
+
+    // The return type.
+    let output_span = match &sig.output {
+        ReturnType::Default => sig.paren_token.span.join(),
+        ReturnType::Type(arrow, _) => arrow.spans[0],
+    };
+    // Spanned in the signature, so a `Send` mismatch between trait and impl points there.
+    let send = match mode {
+        Mode::Send => Some(quote_spanned!(output_span=> ::core::marker::Send +)),
+        Mode::Local => None,
+    };
+    sig.output = syn::parse_quote_spanned! {output_span=>
+        -> ::core::pin::Pin<::patience::__private::async_trait::Box<
+            dyn ::core::future::Future<Output = #ret> + #send #async_trait
+        >>
+    };
+
+    if let Some(body) = body {
+        box_body(sig, body, &bindings, &ret_hint);
+    }
+}
+
+/// Bounds the method's own lifetime and type parameters by `'async_trait`, declares the
+/// fresh lifetimes and `'async_trait`, and returns the where-clause predicates to add.
+fn own_generics(
+    sig: &mut Signature,
+    fresh: &[Lifetime],
+    user_declared_async_trait: bool,
+) -> Vec<WherePredicate> {
+    // The method's own generics: every lifetime and type parameter outlives the future.
+    // The bound joins the user's own, as clippy wants bounds in one place: at the
+    // declaration when it has bounds there or a `#[cfg]` (which a where clause cannot
+    // follow), in the where clause otherwise.
+    let async_trait = lifetime::async_trait_lifetime();
+    let mut predicates: Vec<WherePredicate> = Vec::new();
+    let has_cfg = |attrs: &[Attribute]| attrs.iter().any(|attr| attr.path().is_ident("cfg"));
+    for param in &mut sig.generics.params {
+        match param {
+            GenericParam::Lifetime(param) if param.lifetime.ident != "async_trait" => {
+                if has_cfg(&param.attrs) || !param.bounds.is_empty() {
+                    param.bounds.push(async_trait.clone());
+                } else {
+                    let lifetime = &param.lifetime;
+                    predicates.push(syn::parse_quote!(#lifetime: #async_trait));
+                }
+            }
+            GenericParam::Type(param) => {
+                if has_cfg(&param.attrs) || !param.bounds.is_empty() {
+                    let bound = TypeParamBound::Lifetime(async_trait.clone());
+                    param.bounds.push(bound);
+                } else {
+                    let ident = &param.ident;
+                    predicates.push(syn::parse_quote!(#ident: #async_trait));
+                }
+            }
+            _ => {}
+        }
+    }
+    // Fresh lifetimes are bounded in the where clause: a bound at the declaration would not
+    // count as a use for `single_use_lifetimes`.
+    for fresh in fresh {
+        let param = syn::LifetimeParam::new(fresh.clone());
+        sig.generics.params.push(GenericParam::Lifetime(param));
+        predicates.push(syn::parse_quote!(#fresh: #async_trait));
+    }
+    if !user_declared_async_trait {
+        sig.generics
+            .params
+            .push(GenericParam::Lifetime(syn::LifetimeParam::new(
+                async_trait.clone(),
+            )));
+    }
+    if sig.generics.lt_token.is_none() {
+        sig.generics.lt_token = Some(syn::Token![<](sig.ident.span()));
+        sig.generics.gt_token = Some(syn::Token![>](sig.ident.span()));
+    }
+    predicates
+}
+
+/// Bounds by `'async_trait` the trait- or impl-level lifetimes and type parameters that the
+/// arguments mention (the future holds them).
+fn outer_generics(
+    context: &Context<'_>,
+    sig: &Signature,
+    explicit: &[Lifetime],
+    predicates: &mut Vec<WherePredicate>,
+) {
+    let async_trait = lifetime::async_trait_lifetime();
+    let method_lifetimes: Vec<Lifetime> = sig
+        .generics
+        .lifetimes()
+        .map(|param| param.lifetime.clone())
+        .collect();
+    for used in explicit {
+        let outer = context
+            .generics()
+            .lifetimes()
+            .any(|param| param.lifetime == *used);
+        if outer && !method_lifetimes.contains(used) {
+            predicates.push(syn::parse_quote!(#used: #async_trait));
+        }
+    }
+    let input_tokens: TokenStream = sig
+        .inputs
+        .iter()
+        .filter_map(|input| match input {
+            FnArg::Typed(arg) => Some(arg.ty.to_token_stream()),
+            FnArg::Receiver(_) => None,
+        })
+        .collect();
+    let mut input_idents = BTreeSet::new();
+    idents(input_tokens, &mut input_idents);
+    for param in context.generics().type_params() {
+        let shadowed = sig
+            .generics
+            .type_params()
+            .any(|own| own.ident == param.ident);
+        if !shadowed && input_idents.contains(&param.ident.to_string()) {
+            let ident = &param.ident;
+            predicates.push(syn::parse_quote!(#ident: #async_trait));
+        }
+    }
+}
+
+/// `Self: 'async_trait` (always in a trait, when the arguments hold `Self` in an impl), plus
+/// the auto traits a default body in a `Send` trait needs from `Self`.
+fn self_bound(
+    context: &Context<'_>,
+    mode: Mode,
+    sig: &Signature,
+    has_body: bool,
+    body_mentions_self: bool,
+    sig_captures_self: bool,
+) -> Option<WherePredicate> {
+    let async_trait = lifetime::async_trait_lifetime();
+    // `Self` outlives the future, and a default body's future is `Send` only if `Self`
+    // has the auto traits its captures need.
+    match context {
+        Context::Trait { implied, .. } => {
+            let mut needed = AutoTraits::default();
+            if has_body && mode == Mode::Send {
+                needed = receiver::needed_by_default_body(sig, body_mentions_self);
+                needed.send &= !implied.send;
+                needed.sync &= !implied.sync;
+            }
+            // Spanned at the receiver, so "required by this bound" points at `&self`.
+            let span = sig
+                .receiver()
+                .map_or_else(|| sig.ident.span(), |receiver| receiver.self_token.span);
+            let send = needed
+                .send
+                .then(|| quote_spanned!(span=> ::core::marker::Send +));
+            let sync = needed
+                .sync
+                .then(|| quote_spanned!(span=> ::core::marker::Sync +));
+            Some(syn::parse_quote!(Self: #send #sync #async_trait))
+        }
+        Context::Impl { .. } => sig_captures_self.then(|| syn::parse_quote!(Self: #async_trait)),
+    }
+}
+
+/// Arguments: plain names stay (without `mut`), patterns become positional names. Returns
+/// the statements that bind them again, in order, inside the body.
+fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
+    let mut bindings = TokenStream::new();
+    for (index, input) in sig.inputs.iter_mut().enumerate() {
+        match input {
+            FnArg::Receiver(receiver) => {
+                // `mut self` means nothing without a body (and is rejected there).
+                if !has_body {
+                    receiver.mutability = None;
+                }
+            }
+            FnArg::Typed(arg) => {
+                let cfgs: Vec<&Attribute> = arg
+                    .attrs
+                    .iter()
+                    .filter(|attr| attr.path().is_ident("cfg"))
+                    .collect();
+                match &mut *arg.pat {
+                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                        let mutability = pat.mutability.take();
+                        let ident = &pat.ident;
+                        bindings.extend(quote_spanned! {ident.span()=>
+                            #(#cfgs)* let #mutability #ident = #ident;
+                        });
+                    }
+                    pat => {
+                        let positional = format_ident!("__arg{}", index, span = Span::mixed_site());
+                        let needs_mut = binds_ref_mut(pat);
+                        let mutability = needs_mut.then(|| quote!(mut));
+                        bindings.extend(quote! {
+                            #(#cfgs)* let #mutability #positional = #positional;
+                        });
+                        if !matches!(pat, Pat::Wild(_)) {
+                            bindings.extend(quote! {
+                                #(#cfgs)* let #pat = #positional;
+                            });
+                        }
+                        *arg.pat = syn::parse_quote!(#positional);
+                    }
+                }
+            }
+        }
+    }
+    bindings
+}
+
+/// Replaces the body with `Box::pin(async move { .. })` around the user's block.
+fn box_body(sig: &mut Signature, body: &mut Block, bindings: &TokenStream, ret_hint: &TokenStream) {
+    let mut user_body = std::mem::replace(body, syn::parse_quote!({}));
+    let capture_self = sig.inputs.first_mut().and_then(|input| match input {
+        // `mut self: &Self` may be reassigned to a shorter borrow: it needs a local.
+        FnArg::Receiver(receiver)
+            if receiver.mutability.is_some()
+                && matches!(receiver.kind, syn::ReceiverKind::Typed(..)) =>
+        {
+            receiver.mutability = None;
+            let self_token = receiver.self_token;
+            let local = Ident::new("__self", Span::mixed_site());
+            RenameSelf { to: local.clone() }.visit_block_mut(&mut user_body);
+            Some(quote!(let mut #local = #self_token;))
+        }
+        // Otherwise the block captures `self` whole, as a native `async fn` does.
+        FnArg::Receiver(receiver) => {
+            let self_token = receiver.self_token;
+            Some(quote!(let _ = &#self_token;))
+        }
+        FnArg::Typed(_) => None,
+    });
+    let ret_var = format_ident!("__ret", span = Span::mixed_site());
+    let body_span = user_body.brace_token.span.join();
+    let boxed = quote_spanned! {body_span=>
+        ::patience::__private::async_trait::Box::pin(async move {
+            #capture_self
+            if let ::core::option::Option::Some(#ret_var) =
+                ::core::option::Option::None::<#ret_hint>
+            {
+                return #ret_var;
+            }
+            #bindings
+            #user_body
+        })
+    };
+    *body = syn::parse_quote_spanned!(body_span=> { #boxed });
+}
+
+/// Collects the identifiers in `tokens`.
+fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
+    for tt in tokens {
+        match tt {
+            proc_macro2::TokenTree::Ident(ident) => {
+                out.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => idents(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Whether the pattern has a `ref mut` binding, which needs a mutable place to borrow from.
+fn binds_ref_mut(pat: &Pat) -> bool {
+    struct Find(bool);
+    impl VisitMut for Find {
+        fn visit_pat_ident_mut(&mut self, pat: &mut syn::PatIdent) {
+            if pat.by_ref.is_some() && pat.mutability.is_some() {
+                self.0 = true;
+            }
+            syn::visit_mut::visit_pat_ident_mut(self, pat);
+        }
+    }
+    let mut find = Find(false);
+    find.visit_pat_mut(&mut pat.clone());
+    find.0
+}
+
+/// Replaces `impl Trait` with `_` so the return type can be written in expression position.
+struct InferImplTrait;
+
+impl VisitMut for InferImplTrait {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if let Type::ImplTrait(_) = ty {
+            *ty = Type::Infer(syn::TypeInfer {
+                attrs: Vec::new(),
+                underscore_token: syn::Token![_](Span::call_site()),
+            });
+        } else {
+            syn::visit_mut::visit_type_mut(self, ty);
+        }
+    }
+}

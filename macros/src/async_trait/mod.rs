@@ -1,0 +1,125 @@
+//! `#[async_trait]`: `async fn` in traits and trait impls as boxed, pinned futures.
+//!
+//! - [`args`]: the attribute's arguments (`?Send`, `Send`), also as a per-method override;
+//! - [`parse`]: the item it goes on (a trait or a trait impl);
+//! - [`expand`]: the rewrite of one `async fn`;
+//! - [`lifetime`]: naming elided lifetimes and bounding `impl Trait` arguments;
+//! - [`receiver`]: how a method uses `Self`, and which auto traits that needs;
+//! - [`bound`]: the auto traits a trait already implies for `Self`.
+
+mod args;
+mod bound;
+mod expand;
+mod lifetime;
+mod parse;
+mod receiver;
+
+use self::args::Mode;
+use self::expand::Context;
+use self::parse::Item;
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+use syn::{ImplItem, TraitItem};
+
+/// Expands `#[async_trait(args)] item`.
+pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
+    let mut errors = None;
+    let mode = args::parse(args).unwrap_or_else(|err| {
+        args::push(&mut errors, err);
+        Mode::Send
+    });
+    let mut parsed = match parse::parse(item.clone()) {
+        Ok(parsed) => parsed,
+        Err(err) => {
+            args::push(&mut errors, err);
+            let errors = errors.unwrap_or_else(|| unreachable!("an error was just pushed"));
+            return crate::util::error_with(&errors, item);
+        }
+    };
+    match &mut parsed {
+        Item::Trait(item) => expand_trait(item, mode, &mut errors),
+        Item::Impl(item) => expand_impl(item, mode, &mut errors),
+    }
+    // On error the rewritten item still goes out, so the errors come alone rather than
+    // followed by a cascade of mismatches with the other side.
+    let errors = errors.map(|err| err.to_compile_error());
+    let mut out = parsed.into_token_stream();
+    out.extend(errors);
+    out
+}
+
+fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Option<syn::Error>) {
+    let implied = bound::implied_by_trait(item);
+    let generics = item.generics.clone();
+    let context = Context::Trait {
+        generics: &generics,
+        implied,
+    };
+    for inner in &mut item.items {
+        if let TraitItem::Fn(method) = inner {
+            let is_async = method.sig.asyncness.is_some();
+            let over = args::take_method_override(&mut method.attrs, is_async, errors);
+            if is_async {
+                let body = method.default.as_mut();
+                expand::method(
+                    &context,
+                    over.unwrap_or(mode),
+                    &mut method.sig,
+                    body,
+                    &mut method.attrs,
+                );
+            }
+        }
+    }
+}
+
+fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Error>) {
+    let generics = item.generics.clone();
+    let context = Context::Impl {
+        generics: &generics,
+    };
+    for inner in &mut item.items {
+        match inner {
+            ImplItem::Fn(method) => {
+                let is_async = method.sig.asyncness.is_some();
+                let over = args::take_method_override(&mut method.attrs, is_async, errors);
+                if is_async {
+                    let body = Some(&mut method.block);
+                    expand::method(
+                        &context,
+                        over.unwrap_or(mode),
+                        &mut method.sig,
+                        body,
+                        &mut method.attrs,
+                    );
+                }
+            }
+            ImplItem::Verbatim(tokens) => {
+                // `async fn f();` without body is not an impl item syn knows. Report it, and
+                // put out its rewritten signature so the error is not followed by a mismatch
+                // with the trait.
+                if let Ok(mut method) = syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
+                    if method.sig.asyncness.is_some() && method.default.is_none() {
+                        args::push(
+                            errors,
+                            syn::Error::new_spanned(
+                                &method.sig,
+                                "this `async fn` in an impl needs a body: `{ .. }` instead of `;`",
+                            ),
+                        );
+                        let over = args::take_method_override(&mut method.attrs, true, errors);
+                        expand::method(
+                            &context,
+                            over.unwrap_or(mode),
+                            &mut method.sig,
+                            None,
+                            &mut method.attrs,
+                        );
+                        *tokens = method.into_token_stream();
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

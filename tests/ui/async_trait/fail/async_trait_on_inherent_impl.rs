@@ -1,0 +1,10 @@
+struct Client;
+
+#[patience::async_trait]
+impl Client {
+    async fn get(&self) -> u8 {
+        1
+    }
+}
+
+fn main() {}

@@ -1,0 +1,6 @@
+#[patience::async_trait]
+struct Client {
+    port: u16,
+}
+
+fn main() {}

@@ -1,0 +1,14 @@
+trait Service {
+    async fn call(&self, request: u32) -> u32;
+}
+
+struct Echo;
+
+#[patience::async_trait]
+impl Service for Echo {
+    async fn call(&self, request: u32) -> u32 {
+        request
+    }
+}
+
+fn main() {}

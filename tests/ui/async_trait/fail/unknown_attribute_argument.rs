@@ -1,0 +1,11 @@
+#[patience::async_trait(Sync)]
+trait Service {
+    async fn call(&self);
+}
+
+#[patience::async_trait(?Send, local)]
+trait Other {
+    async fn call(&self);
+}
+
+fn main() {}
