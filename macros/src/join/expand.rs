@@ -1,0 +1,242 @@
+//! Expanding a parsed `join!`/`try_join!` into one future, then `.await`ing it.
+//!
+//! Shape of the expansion (for `join!(a, b, c)`, names simplified):
+//!
+//! ```text
+//! match () { #[allow(unreachable_code)] () => match (into_future(a), into_future(b), into_future(c)) {
+//!     (f0, f1, f2) => Join::new(
+//!         (Slot::new(f0), (Slot::new(f1), Slot::new(f2))),   // balanced tree of pairs
+//!         PollAll::new(3),                                    // or Tracked::<K, W>::new(..)
+//!         |list, state, cx| { /* split the tree, poll the children, take the outputs */ },
+//!     ).await,
+//! } }
+//! ```
+//!
+//! - The arguments are evaluated in written order by the scrutinee tuple, and temporaries
+//!   in them live until the join finishes (match scrutinee), so `join!(&mut ready(1))`
+//!   works.
+//! - Every name the expansion introduces has `Span::mixed_site()` hygiene, so user items
+//!   (a `const f0`, a type `Option`, a module `core`) cannot interfere; paths are absolute.
+//! - Code that can be type-checked against one argument (`into_future`, the slot
+//!   constructor, returning its error) carries that argument's span, so type errors point
+//!   at it.
+//! - The outer `match ()` arm carries `#[allow(unreachable_code)]`: a `!`-typed argument
+//!   or output makes parts of the expansion unreachable, which is not the user's mistake.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+
+use super::Kind;
+use super::model::JoinInput;
+
+/// Joins with more children than this give each child its own waker and poll only the
+/// woken ones; smaller joins poll every unfinished child on every wake-up (cheaper per
+/// poll, no allocation). Measured: see the crate's `join!` docs, "Cost".
+const TRACK_ABOVE: usize = 8;
+
+pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
+    let count = input.futures.len();
+    if count == 0 {
+        return match kind {
+            Kind::Join => quote! { ::core::future::ready(()).await },
+            Kind::TryJoin => quote! {
+                ::core::future::ready(::core::result::Result::Ok(())).await
+            },
+        };
+    }
+
+    let private = quote! { ::patience::__private::join };
+    let spans: Vec<Span> = input.futures.iter().map(|e| e.span()).collect();
+    let hygienic = |name: String| format_ident!("{}", name, span = Span::mixed_site());
+    let raw_futures: Vec<_> = (0..count).map(|i| hygienic(format!("__f{i}"))).collect();
+    let leaves: Vec<_> = (0..count).map(|i| hygienic(format!("__s{i}"))).collect();
+    let list = hygienic("__list".into());
+    let state = hygienic("__state".into());
+    let cx = hygienic("__cx".into());
+    let finished = hygienic("__finished".into());
+
+    let into_futures = input.futures.iter().zip(&spans).map(|(expr, &span)| {
+        quote_spanned! {span=> ::core::future::IntoFuture::into_future(#expr) }
+    });
+    let slots: Vec<TokenStream> = raw_futures
+        .iter()
+        .zip(&spans)
+        .map(|(future, &span)| match kind {
+            Kind::Join => quote_spanned! {span=> #private::Slot::new(#future) },
+            Kind::TryJoin => quote_spanned! {span=> #private::Slot::new_try(#future) },
+        })
+        .collect();
+    let tree = tree(&slots);
+    let mut splits = TokenStream::new();
+    split_tree(&private, &list, 0, count, &leaves, &mut splits);
+
+    let tracked = count > TRACK_ABOVE;
+    let child_cx = if tracked {
+        hygienic("__child_cx".into())
+    } else {
+        cx.clone()
+    };
+    let polls: Vec<TokenStream> = (0..count)
+        .map(|i| poll_child(kind, &leaves[i], spans[i], &child_cx, &finished))
+        .collect();
+
+    let (state_init, poll_section) = if tracked {
+        let words = count.div_ceil(32);
+        let biased = input.biased;
+        let woken = hygienic("__woken".into());
+        let index = hygienic("__i".into());
+        let waker = hygienic("__waker".into());
+        let dispatch = dispatch(&index, &polls);
+        (
+            quote! { #private::Tracked::<#count, #words>::new(#biased) },
+            quote! {
+                let mut #woken = #state.woken(#cx);
+                while let ::core::option::Option::Some(#index) = #woken.next() {
+                    let #waker = #woken.waker(#index);
+                    let #child_cx = &mut ::core::task::Context::from_waker(&#waker);
+                    #dispatch
+                }
+            },
+        )
+    } else if input.biased || count == 1 {
+        let count = count as u32;
+        (
+            quote! { #private::PollAll::new(#count) },
+            quote! { #(#polls)* },
+        )
+    } else {
+        let index = hygienic("__i".into());
+        let start = hygienic("__start".into());
+        let dispatch = dispatch(&index, &polls);
+        let count = count as u32;
+        (
+            quote! { #private::PollAll::new(#count) },
+            quote! {
+                let #start = #state.rotate(#count);
+                let mut #index = #start;
+                loop {
+                    #dispatch
+                    #index += 1;
+                    if #index == #count {
+                        #index = 0;
+                    }
+                    if #index == #start {
+                        break;
+                    }
+                }
+            },
+        )
+    };
+
+    let outputs = quote! { ( #( #leaves.take(), )* ) };
+    let ready = match kind {
+        Kind::Join => quote! { ::core::task::Poll::Ready(#outputs) },
+        Kind::TryJoin => {
+            quote! { ::core::task::Poll::Ready(::core::result::Result::Ok(#outputs)) }
+        }
+    };
+
+    quote! {
+        match () {
+            #[allow(unreachable_code)]
+            () => match ( #( #into_futures, )* ) {
+                ( #( #raw_futures, )* ) => #private::Join::new(
+                    #tree,
+                    #state_init,
+                    |#list, #state, #cx| {
+                        #splits
+                        let mut #finished: u32 = 0;
+                        #poll_section
+                        if !#state.settle(#finished) {
+                            return ::core::task::Poll::Pending;
+                        }
+                        #ready
+                    },
+                )
+                .await,
+            },
+        }
+    }
+}
+
+/// The slots as a balanced binary tree of pairs: depth `log2(n)` whatever `n` is.
+fn tree(items: &[TokenStream]) -> TokenStream {
+    match items {
+        [single] => single.clone(),
+        _ => {
+            let (left, right) = items.split_at(items.len() / 2);
+            let (left, right) = (tree(left), tree(right));
+            quote! { (#left, #right) }
+        }
+    }
+}
+
+/// Statements that split the pinned tree `node` (covering children `lo..hi`) down to one
+/// pinned `leaves[i]` per child, mirroring [`tree`].
+fn split_tree(
+    private: &TokenStream,
+    node: &syn::Ident,
+    lo: usize,
+    hi: usize,
+    leaves: &[syn::Ident],
+    out: &mut TokenStream,
+) {
+    if hi - lo == 1 {
+        let leaf = &leaves[lo];
+        out.extend(quote! { let mut #leaf = #node; });
+        return;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let left = format_ident!("__n{}_{}", lo, mid, span = Span::mixed_site());
+    let right = format_ident!("__n{}_{}", mid, hi, span = Span::mixed_site());
+    out.extend(quote! { let (#left, #right) = #private::split(#node); });
+    split_tree(private, &left, lo, mid, leaves, out);
+    split_tree(private, &right, mid, hi, leaves, out);
+}
+
+/// Polls child `leaf` once, counting it in `finished` when it completes. For `try_join!`
+/// an error returns from the poll function; that `return` carries the argument's span,
+/// so an error type that differs from the others is reported at the argument.
+fn poll_child(
+    kind: Kind,
+    leaf: &syn::Ident,
+    span: Span,
+    cx: &syn::Ident,
+    finished: &syn::Ident,
+) -> TokenStream {
+    match kind {
+        Kind::Join => quote! {
+            if #leaf.as_mut().poll_join(#cx) {
+                #finished += 1;
+            }
+        },
+        Kind::TryJoin => {
+            let error = format_ident!("__error", span = Span::mixed_site().located_at(span));
+            let early_return = quote_spanned! {span=>
+                return ::core::task::Poll::Ready(::core::result::Result::Err(#error))
+            };
+            quote! {
+                match #leaf.as_mut().poll_try(#cx) {
+                    ::core::result::Result::Ok(true) => #finished += 1,
+                    ::core::result::Result::Ok(false) => {}
+                    ::core::result::Result::Err(#error) => #early_return,
+                }
+            }
+        }
+    }
+}
+
+/// `match index { 0 => polls[0], 1 => polls[1], .., _ => polls[n - 1] }`.
+fn dispatch(index: &syn::Ident, polls: &[TokenStream]) -> TokenStream {
+    let (last, rest) = polls
+        .split_last()
+        .expect("dispatch needs at least one child");
+    let numbers = (0..rest.len() as u32).map(proc_macro2::Literal::u32_unsuffixed);
+    quote! {
+        match #index {
+            #( #numbers => { #rest } )*
+            _ => { #last }
+        }
+    }
+}
