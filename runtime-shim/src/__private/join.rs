@@ -267,15 +267,27 @@ impl PollAll {
 // Tracked state (many children)
 // ---------------------------------------------------------------------------------------
 
-/// What children wakers share with the join, in one allocation. `K` children, `W`
-/// 32-bit words of "woken" flags (`W == K.div_ceil(32)`).
+/// What child wakers share with the join, in one allocation. `K` children, `W` 32-bit
+/// words of "woken" flags (`W == K.div_ceil(32)`).
+///
+/// Waking the join's task: a child wake-up that turns its flag word from zero to non-zero
+/// wakes the task; others need not, since the task has a wake-up pending that will make
+/// it drain that word. So at most `W` task wake-ups happen per poll of the join, and one
+/// when children are woken one at a time.
+///
+/// Reading the task's waker without a lock: the waker of the first poll (`first_parent`)
+/// never changes and lives as long as this block, so a child wake-up reads it with one
+/// plain load of `moved`. Only if the join is later polled with a waker that does not
+/// `will_wake` the first one, `moved` is set and the current waker lives in `parent`
+/// behind a mutex. The join stores the new waker before it drains the flags, so a child
+/// whose flag the drain missed (set after it) sees `moved` and the new waker.
 struct Shared<const K: usize, const W: usize> {
-    /// Set by the first child wake-up since the join last collected the flags; only that
-    /// wake-up wakes the join's task.
-    notified: AtomicBool,
-    /// The waker of the task running the join; `None` once the join is dropped.
+    first_parent: Waker,
+    /// Set once the task's waker changed (or the join was dropped): use `parent`.
+    moved: AtomicBool,
+    /// The task's waker once `moved`; `None` once the join is dropped.
     parent: Mutex<Option<Waker>>,
-    /// Bit `i` set: child `i` was woken since the join last collected the flags.
+    /// Bit `i` set: child `i` was woken since the join last drained the flags.
     woken: [AtomicU32; W],
     /// `cells[i] == i`. A child waker's data pointer points at its cell; the value gives
     /// the index and, by stepping back, the start of `Shared`.
@@ -292,8 +304,9 @@ impl<const K: usize, const W: usize> Shared<K, W> {
 
     /// A pointer to cell `index`, carrying the provenance of the whole allocation.
     fn cell_ptr(this: *const Self, index: usize) -> *const () {
-        // SAFETY (of the projection): `this` points into a live `Arc<Self>` and
-        // `index < K`; `addr_of!`-style raw projection creates no reference.
+        // SAFETY: `this` points at a live `Shared` (the caller holds a strong count) and
+        // `index < K`; the raw projection creates no intermediate reference, so the
+        // result keeps `this`'s provenance over the whole allocation.
         unsafe {
             (&raw const (*this).cells)
                 .cast::<u32>()
@@ -308,6 +321,9 @@ impl<const K: usize, const W: usize> Shared<K, W> {
     /// `cell` must come from [`Self::cell_ptr`] for a `Shared<K, W>` that is still
     /// alive (a child waker owns one strong count, or a borrowed waker borrows the join's).
     unsafe fn from_cell(cell: *const ()) -> (*const Self, usize) {
+        // SAFETY: `cell` points at `cells[index]` inside the allocation, with its
+        // provenance (see `cell_ptr`), so stepping back to `cells[0]` and then to the
+        // start of `Shared` stays inside it and yields the pointer `Arc::as_ptr` gave.
         unsafe {
             let cell = cell.cast::<u32>();
             let index = *cell as usize;
@@ -356,10 +372,18 @@ impl<const K: usize, const W: usize> Shared<K, W> {
         }
     }
 
+    #[inline]
     fn wake_child(&self, index: usize) {
         let bit = 1u32 << (index % 32);
+        // AcqRel: pairs with the join's `swap` of the word, so a flag set after a drain
+        // also sees what the join wrote before draining (`moved` and `parent`).
         let previous = self.woken[index / 32].fetch_or(bit, Ordering::AcqRel);
-        if previous & bit == 0 && !self.notified.swap(true, Ordering::AcqRel) {
+        if previous != 0 {
+            return;
+        }
+        if !self.moved.load(Ordering::Acquire) {
+            self.first_parent.wake_by_ref();
+        } else {
             // Clone under the lock and wake outside it: a waker may run arbitrary code
             // (even poll the join inline), which must not find the lock held.
             let parent = self
@@ -375,6 +399,7 @@ impl<const K: usize, const W: usize> Shared<K, W> {
 
     fn set_parent(&self, waker: Option<Waker>) {
         *self.parent.lock().unwrap_or_else(PoisonError::into_inner) = waker;
+        self.moved.store(true, Ordering::Release);
     }
 }
 
@@ -382,7 +407,7 @@ impl<const K: usize, const W: usize> Shared<K, W> {
 pub struct Tracked<const K: usize, const W: usize> {
     /// Allocated on the first poll.
     shared: Option<Arc<Shared<K, W>>>,
-    /// The parent waker last stored in `shared`, to skip the lock when it is unchanged.
+    /// The task's waker stored in `shared.parent`, once it moved away from the first.
     parent: Option<Waker>,
     /// Bit index the next collection starts from (rotates unless biased).
     start: u32,
@@ -412,43 +437,49 @@ impl<const K: usize, const W: usize> Tracked<K, W> {
     /// Collects the children to poll now: all of them on the first poll, afterwards those
     /// woken since the last collection (finished ones included; their slots skip them).
     /// Also makes sure child wake-ups reach the task that polls now.
+    #[inline]
     pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
         let waker = cx.waker();
-        let words = match &self.shared {
+        let (shared, words) = match &self.shared {
             None => {
-                let shared = Arc::new(Shared::<K, W> {
-                    notified: AtomicBool::new(false),
-                    parent: Mutex::new(Some(waker.clone())),
+                let shared = self.shared.insert(Arc::new(Shared::<K, W> {
+                    first_parent: waker.clone(),
+                    moved: AtomicBool::new(false),
+                    parent: Mutex::new(None),
                     woken: [const { AtomicU32::new(0) }; W],
                     cells: core::array::from_fn(|i| i as u32),
-                });
-                self.shared = Some(shared);
-                self.parent = Some(waker.clone());
+                }));
                 let mut words = [u32::MAX; W];
                 if K % 32 != 0 {
                     words[W - 1] = (1u32 << (K % 32)) - 1;
                 }
-                words
+                (Arc::as_ptr(shared), words)
             }
             Some(shared) => {
-                if !self.parent.as_ref().is_some_and(|p| p.will_wake(waker)) {
-                    self.parent = Some(waker.clone());
+                let current = match &self.parent {
+                    Some(parent) => parent,
+                    None => &shared.first_parent,
+                };
+                if !current.will_wake(waker) {
+                    // Before draining: see `Shared`.
                     shared.set_parent(Some(waker.clone()));
+                    self.parent = Some(waker.clone());
                 }
-                // Clear `notified` before draining: a wake-up that lands after a word was
-                // drained then finds it clear and wakes the task again.
-                shared.notified.store(false, Ordering::Release);
-                core::array::from_fn(|w| shared.woken[w].swap(0, Ordering::AcqRel))
+                let words = core::array::from_fn(|w| {
+                    let word = &shared.woken[w];
+                    if word.load(Ordering::Relaxed) == 0 {
+                        0
+                    } else {
+                        word.swap(0, Ordering::AcqRel)
+                    }
+                });
+                (Arc::as_ptr(shared), words)
             }
         };
         let start = self.start as usize;
         if !self.biased {
             self.start = if start + 1 >= K { 0 } else { start as u32 + 1 };
         }
-        let shared = match &self.shared {
-            Some(shared) => Arc::as_ptr(shared),
-            None => unreachable!(),
-        };
         Woken {
             shared,
             words,
@@ -468,8 +499,8 @@ impl<const K: usize, const W: usize> Tracked<K, W> {
 
 impl<const K: usize, const W: usize> Drop for Tracked<K, W> {
     fn drop(&mut self) {
-        // Child wakers may outlive the join; make them stop waking (and stop keeping
-        // alive) the task that ran it.
+        // Child wakers may outlive the join: from now on their wake-ups reach no task.
+        // (The first waker stays in `Shared` until the last child waker is dropped.)
         if let Some(shared) = &self.shared {
             shared.set_parent(None);
         }
@@ -605,15 +636,22 @@ mod tests {
         for c in &children {
             c.wake_by_ref();
         }
-        // Only the first of the four wake-ups woke the parent.
-        assert_eq!(parent.0.load(Ordering::SeqCst), 1);
+        // One parent wake-up per flag word that went from empty to non-empty: 1 and 2
+        // share word 0, 40 is in word 1, 69 in word 2.
+        assert_eq!(parent.0.load(Ordering::SeqCst), 3);
         // This collection starts at 3: 40 and 69 first, then wrap around to 1 and 2.
         assert_eq!(collect(&mut t, &cx), vec![40, 69, 1, 2]);
+        // Drained: the next wake-up wakes the parent again, repeats do not.
+        children[0].wake_by_ref();
+        children[0].wake_by_ref();
+        children[1].wake_by_ref();
+        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
+        assert_eq!(collect(&mut t, &cx), vec![1, 2]);
         drop(t);
         // The join is gone: kept wakers still work and wake nobody.
         for c in children {
             c.wake();
         }
-        assert_eq!(parent.0.load(Ordering::SeqCst), 1);
+        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
     }
 }
