@@ -15,8 +15,11 @@
 //! - The arguments are evaluated in written order by the scrutinee tuple, and temporaries
 //!   in them live until the join finishes (match scrutinee), so `join!(&mut ready(1))`
 //!   works.
-//! - Every name the expansion introduces has `Span::mixed_site()` hygiene, so user items
-//!   (a `const f0`, a type `Option`, a module `core`) cannot interfere; paths are absolute.
+//! - Every name the expansion introduces has `Span::mixed_site()` hygiene, so user local
+//!   variables cannot interfere, and a `__patience_` prefix: hygiene does not cover items,
+//!   and a user `const` with the same name as a binding would turn it into a constant
+//!   pattern (tokio's `COUNT` bug). Paths are absolute (`::core`, `::patience`), so a user
+//!   type `Option` or module `core` changes nothing.
 //! - Code that can be type-checked against one argument (`into_future`, the slot
 //!   constructor, returning its error) carries that argument's span, so type errors point
 //!   at it.
@@ -50,13 +53,34 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
 
     let private = quote! { ::patience::__private::join };
     let spans: Vec<Span> = input.futures.iter().map(|e| e.span()).collect();
-    let hygienic = |name: String| format_ident!("{}", name, span = Span::mixed_site());
-    let raw_futures: Vec<_> = (0..count).map(|i| hygienic(format!("__f{i}"))).collect();
-    let leaves: Vec<_> = (0..count).map(|i| hygienic(format!("__s{i}"))).collect();
-    let list = hygienic("__list".into());
-    let state = hygienic("__state".into());
-    let cx = hygienic("__cx".into());
-    let finished = hygienic("__finished".into());
+    let hygienic = |name: String| format_ident!("__patience_{}", name, span = Span::mixed_site());
+    // Hygienic, but located at their argument: calls on them are reported there.
+    let raw_futures: Vec<_> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &span)| {
+            format_ident!(
+                "__patience_f{}",
+                i,
+                span = Span::mixed_site().located_at(span)
+            )
+        })
+        .collect();
+    let leaves: Vec<_> = spans
+        .iter()
+        .enumerate()
+        .map(|(i, &span)| {
+            format_ident!(
+                "__patience_s{}",
+                i,
+                span = Span::mixed_site().located_at(span)
+            )
+        })
+        .collect();
+    let list = hygienic("list".into());
+    let state = hygienic("state".into());
+    let cx = hygienic("cx".into());
+    let finished = hygienic("finished".into());
 
     let into_futures = input.futures.iter().zip(&spans).map(|(expr, &span)| {
         quote_spanned! {span=> ::core::future::IntoFuture::into_future(#expr) }
@@ -64,9 +88,18 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
     let slots: Vec<TokenStream> = raw_futures
         .iter()
         .zip(&spans)
-        .map(|(future, &span)| match kind {
-            Kind::Join => quote_spanned! {span=> #private::Slot::new(#future) },
-            Kind::TryJoin => quote_spanned! {span=> #private::Slot::new_try(#future) },
+        .map(|(future, &span)| {
+            let at = Span::mixed_site().located_at(span);
+            // The path is written out (not `#private`) so that all of the call carries
+            // the argument's location.
+            match kind {
+                Kind::Join => quote_spanned! {at=>
+                    ::patience::__private::join::Slot::new(#future)
+                },
+                Kind::TryJoin => quote_spanned! {at=>
+                    ::patience::__private::join::Slot::new_try(#future)
+                },
+            }
         })
         .collect();
     let tree = tree(&slots);
@@ -75,7 +108,7 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
 
     let tracked = count > TRACK_ABOVE;
     let child_cx = if tracked {
-        hygienic("__child_cx".into())
+        hygienic("child_cx".into())
     } else {
         cx.clone()
     };
@@ -86,9 +119,9 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
     let (state_init, poll_section) = if tracked {
         let words = count.div_ceil(32);
         let biased = input.biased;
-        let woken = hygienic("__woken".into());
-        let index = hygienic("__i".into());
-        let waker = hygienic("__waker".into());
+        let woken = hygienic("woken".into());
+        let index = hygienic("i".into());
+        let waker = hygienic("waker".into());
         let dispatch = dispatch(&index, &polls);
         (
             quote! { #private::Tracked::<#count, #words>::new(#biased) },
@@ -110,7 +143,7 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
     } else {
         // Two unrolled passes (children from `start` up, then those below it): no loop,
         // no jump table, and each guard compares with a constant.
-        let start = hygienic("__start".into());
+        let start = hygienic("start".into());
         let from_start = polls.iter().enumerate().map(|(i, poll)| {
             let i = i as u32;
             if i == 0 {
@@ -135,7 +168,11 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
         )
     };
 
-    let outputs = quote! { ( #( #leaves.take(), )* ) };
+    let takes = leaves.iter().zip(&spans).map(|(leaf, &span)| {
+        let at = Span::mixed_site().located_at(span);
+        quote_spanned! {at=> #leaf.take() }
+    });
+    let outputs = quote! { ( #( #takes, )* ) };
     let ready = match kind {
         Kind::Join => quote! { ::core::task::Poll::Ready(#outputs) },
         Kind::TryJoin => {
@@ -194,8 +231,8 @@ fn split_tree(
         return;
     }
     let mid = lo + (hi - lo) / 2;
-    let left = format_ident!("__n{}_{}", lo, mid, span = Span::mixed_site());
-    let right = format_ident!("__n{}_{}", mid, hi, span = Span::mixed_site());
+    let left = format_ident!("__patience_n{}_{}", lo, mid, span = Span::mixed_site());
+    let right = format_ident!("__patience_n{}_{}", mid, hi, span = Span::mixed_site());
     out.extend(quote! { let (#left, #right) = #private::split(#node); });
     split_tree(private, &left, lo, mid, leaves, out);
     split_tree(private, &right, mid, hi, leaves, out);
@@ -211,22 +248,24 @@ fn poll_child(
     cx: &syn::Ident,
     finished: &syn::Ident,
 ) -> TokenStream {
+    // Same hygiene as the other internal names, located at the argument: if its type is
+    // wrong, follow-up errors from this code are reported there too.
+    let at = Span::mixed_site().located_at(span);
     match kind {
-        Kind::Join => quote! {
+        Kind::Join => quote_spanned! {at=>
             if #leaf.as_mut().poll_join(#cx) {
                 #finished += 1;
             }
         },
         Kind::TryJoin => {
-            let error = format_ident!("__error", span = Span::mixed_site().located_at(span));
-            let early_return = quote_spanned! {span=>
-                return ::core::task::Poll::Ready(::core::result::Result::Err(#error))
-            };
-            quote! {
+            let error = format_ident!("__patience_error", span = at);
+            quote_spanned! {at=>
                 match #leaf.as_mut().poll_try(#cx) {
                     ::core::result::Result::Ok(true) => #finished += 1,
                     ::core::result::Result::Ok(false) => {}
-                    ::core::result::Result::Err(#error) => #early_return,
+                    ::core::result::Result::Err(#error) => {
+                        return ::core::task::Poll::Ready(::core::result::Result::Err(#error));
+                    }
                 }
             }
         }

@@ -30,6 +30,11 @@ impl Kind {
 pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
     match parse::parse(kind, input) {
         Ok(model) => expand::expand(kind, &model),
-        Err(error) => error.to_compile_error(),
+        Err(error) => {
+            // Several errors are several `compile_error!{..}` items; in a block they form
+            // one expression (the last one is its tail), wherever the macro was used.
+            let errors = error.to_compile_error();
+            quote::quote! {{ #errors }}
+        }
     }
 }

@@ -35,8 +35,8 @@ fn parse_stream(kind: Kind, input: ParseStream) -> syn::Result<JoinInput> {
             errors.push(syn::Error::new(
                 word.span(),
                 format!(
-                    "unknown mode `{word};` in `{name}`: the only mode is `biased;` \
-                     (poll in written order); futures are separated by `,`"
+                    "expected `biased;` or a future, found `{word};`: the only mode of \
+                     `{name}` is `biased;`, and futures are separated by `,`"
                 ),
             ));
         }
@@ -167,7 +167,7 @@ mod tests {
         let found = messages(quote!(biased; biased; fair; a, biased; b));
         assert_eq!(found.len(), 3, "{found:?}");
         assert!(found[0].contains("given twice"));
-        assert!(found[1].starts_with("unknown mode `fair;`"));
+        assert!(found[1].starts_with("expected `biased;` or a future, found `fair;`"));
         assert!(found[2].starts_with("`biased;` must come first"));
     }
 }
