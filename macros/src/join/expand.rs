@@ -6,7 +6,7 @@
 //! match () { #[allow(unreachable_code)] () => match (into_future(a), into_future(b), into_future(c)) {
 //!     (f0, f1, f2) => Join::new(
 //!         (Slot::new(f0), (Slot::new(f1), Slot::new(f2))),   // balanced tree of pairs
-//!         PollAll::new(3),                                    // or Tracked::<K, W>::new(..)
+//!         PollAll::new(3),                                    // or Tracked::<K, W, BIASED>::new()
 //!         |list, state, cx| { /* split the tree, poll the children, take the outputs */ },
 //!     ).await,
 //! } }
@@ -124,7 +124,7 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
         let waker = hygienic("waker".into());
         let dispatch = dispatch(&index, &polls);
         (
-            quote! { #private::Tracked::<#count, #words>::new(#biased) },
+            quote! { #private::Tracked::<#count, #words, #biased>::new() },
             quote! {
                 let mut #woken = #state.woken(#cx);
                 while let ::core::option::Option::Some(#index) = #woken.next() {

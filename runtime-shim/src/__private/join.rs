@@ -12,9 +12,10 @@
 //! - [`PollAll`] (few children): every poll of the join polls every unfinished child with
 //!   the join's own waker, like `tokio::join!`. No allocation, no atomics.
 //! - [`Tracked`] (many children): every child gets its own waker that records "child `i`
-//!   was woken" in a shared bitset and wakes the join only on the first such record since
-//!   the join last looked. After the first poll, a poll of the join polls only the
-//!   children recorded since the previous poll. One allocation per join, on first poll.
+//!   was woken" in a shared bitset and wakes the join's task only when its flag word was
+//!   empty. After the first poll, a poll of the join polls only the children recorded
+//!   since the previous poll. One allocation per join, on first poll; the state inside
+//!   the join is one pointer, so the join is no larger than with [`PollAll`].
 
 // `unsafe` is confined to this module. Each use carries its own soundness argument.
 #![allow(unsafe_code)]
@@ -287,6 +288,13 @@ struct Shared<const K: usize, const W: usize> {
     moved: AtomicBool,
     /// The task's waker once `moved`; `None` once the join is dropped.
     parent: Mutex<Option<Waker>>,
+    /// Only the join reads and writes these two (through `&`, hence atomics, but plain
+    /// loads and stores): they live here to keep the join future one pointer larger
+    /// than its children.
+    /// Bit index the next collection starts from (rotates unless biased).
+    start: AtomicU32,
+    /// Children not finished yet.
+    remaining: AtomicU32,
     /// Bit `i` set: child `i` was woken since the join last drained the flags.
     woken: [AtomicU32; W],
     /// `cells[i] == i`. A child waker's data pointer points at its cell; the value gives
@@ -403,35 +411,22 @@ impl<const K: usize, const W: usize> Shared<K, W> {
     }
 }
 
-/// State for joins that poll only the children that were woken.
-pub struct Tracked<const K: usize, const W: usize> {
-    /// Allocated on the first poll.
+/// State for joins that poll only the children that were woken: one pointer, the shared
+/// block being allocated on the first poll.
+pub struct Tracked<const K: usize, const W: usize, const BIASED: bool> {
     shared: Option<Arc<Shared<K, W>>>,
-    /// The task's waker stored in `shared.parent`, once it moved away from the first.
-    parent: Option<Waker>,
-    /// Bit index the next collection starts from (rotates unless biased).
-    start: u32,
-    /// Children not finished yet.
-    remaining: u32,
-    biased: bool,
 }
 
-impl<const K: usize, const W: usize> Tracked<K, W> {
-    /// State for `K` children (`W == K.div_ceil(32)`); `biased` polls woken children in
+impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
+    /// State for `K` children (`W == K.div_ceil(32)`); `BIASED` polls woken children in
     /// index order instead of rotating the first one.
     #[inline]
-    pub const fn new(biased: bool) -> Self {
+    pub const fn new() -> Self {
         const {
             assert!(W == K.div_ceil(32), "W must be K.div_ceil(32)");
             assert!(K <= u32::MAX as usize);
         }
-        Tracked {
-            shared: None,
-            parent: None,
-            start: 0,
-            remaining: K as u32,
-            biased,
-        }
+        Tracked { shared: None }
     }
 
     /// Collects the children to poll now: all of them on the first poll, afterwards those
@@ -440,64 +435,75 @@ impl<const K: usize, const W: usize> Tracked<K, W> {
     #[inline]
     pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
         let waker = cx.waker();
-        let (shared, words) = match &self.shared {
-            None => {
-                let shared = self.shared.insert(Arc::new(Shared::<K, W> {
-                    first_parent: waker.clone(),
-                    moved: AtomicBool::new(false),
-                    parent: Mutex::new(None),
-                    woken: [const { AtomicU32::new(0) }; W],
-                    cells: core::array::from_fn(|i| i as u32),
-                }));
-                let mut words = [u32::MAX; W];
-                if K % 32 != 0 {
-                    words[W - 1] = (1u32 << (K % 32)) - 1;
-                }
-                (Arc::as_ptr(shared), words)
+        let first_poll = self.shared.is_none();
+        let shared: &Arc<Shared<K, W>> = self.shared.get_or_insert_with(|| {
+            Arc::new(Shared {
+                first_parent: waker.clone(),
+                moved: AtomicBool::new(false),
+                parent: Mutex::new(None),
+                start: AtomicU32::new(0),
+                remaining: AtomicU32::new(K as u32),
+                woken: [const { AtomicU32::new(0) }; W],
+                cells: core::array::from_fn(|i| i as u32),
+            })
+        });
+        let words = if first_poll {
+            let mut words = [u32::MAX; W];
+            if K % 32 != 0 {
+                words[W - 1] = (1u32 << (K % 32)) - 1;
             }
-            Some(shared) => {
-                let current = match &self.parent {
-                    Some(parent) => parent,
-                    None => &shared.first_parent,
-                };
-                if !current.will_wake(waker) {
-                    // Before draining: see `Shared`.
+            words
+        } else {
+            // Before draining: see `Shared`.
+            if !shared.moved.load(Ordering::Relaxed) {
+                if !shared.first_parent.will_wake(waker) {
                     shared.set_parent(Some(waker.clone()));
-                    self.parent = Some(waker.clone());
                 }
-                let words = core::array::from_fn(|w| {
-                    let word = &shared.woken[w];
-                    if word.load(Ordering::Relaxed) == 0 {
-                        0
-                    } else {
-                        word.swap(0, Ordering::AcqRel)
-                    }
-                });
-                (Arc::as_ptr(shared), words)
+            } else {
+                let mut parent = shared.parent.lock().unwrap_or_else(PoisonError::into_inner);
+                if !parent.as_ref().is_some_and(|p| p.will_wake(waker)) {
+                    *parent = Some(waker.clone());
+                }
             }
+            core::array::from_fn(|w| {
+                let word = &shared.woken[w];
+                if word.load(Ordering::Relaxed) == 0 {
+                    0
+                } else {
+                    word.swap(0, Ordering::AcqRel)
+                }
+            })
         };
-        let start = self.start as usize;
-        if !self.biased {
-            self.start = if start + 1 >= K { 0 } else { start as u32 + 1 };
+        let start = shared.start.load(Ordering::Relaxed) as usize;
+        if !BIASED {
+            let next = if start + 1 >= K { 0 } else { start + 1 };
+            shared.start.store(next as u32, Ordering::Relaxed);
         }
         Woken {
-            shared,
+            raw: Arc::as_ptr(shared),
+            _borrow: PhantomData,
             words,
             start,
             step: 0,
-            _borrow: PhantomData,
         }
     }
 
     /// Records that `finished` children finished on this poll; `true` once all have.
     #[inline(always)]
     pub fn settle(&mut self, finished: u32) -> bool {
-        self.remaining -= finished;
-        self.remaining == 0
+        match &self.shared {
+            Some(shared) => {
+                let remaining = shared.remaining.load(Ordering::Relaxed) - finished;
+                shared.remaining.store(remaining, Ordering::Relaxed);
+                remaining == 0
+            }
+            // `settle` follows `woken` on every poll, so this is never reached.
+            None => false,
+        }
     }
 }
 
-impl<const K: usize, const W: usize> Drop for Tracked<K, W> {
+impl<const K: usize, const W: usize, const BIASED: bool> Drop for Tracked<K, W, BIASED> {
     fn drop(&mut self) {
         // Child wakers may outlive the join: from now on their wake-ups reach no task.
         // (The first waker stays in `Shared` until the last child waker is dropped.)
@@ -509,15 +515,17 @@ impl<const K: usize, const W: usize> Drop for Tracked<K, W> {
 
 /// The children to poll on one poll of a tracked join, in polling order.
 pub struct Woken<'a, const K: usize, const W: usize> {
-    /// Borrowed from the `Tracked` state (`_borrow`), which holds a strong count.
-    shared: *const Shared<K, W>,
+    /// The shared block, from `Arc::as_ptr` (child waker pointers are derived from it,
+    /// so that they may reach the reference counts in front of `Shared`), borrowed from
+    /// the `Tracked` state, which holds a strong count (`_borrow`).
+    raw: *const Shared<K, W>,
+    _borrow: PhantomData<&'a Shared<K, W>>,
     words: [u32; W],
     /// First bit index in polling order.
     start: usize,
     /// Words visited so far: `start`'s word from `start` up, the following words
     /// (wrapping), then `start`'s word below `start`.
     step: usize,
-    _borrow: PhantomData<&'a Tracked<K, W>>,
 }
 
 impl<const K: usize, const W: usize> Woken<'_, K, W> {
@@ -550,7 +558,7 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
     #[inline]
     pub fn waker(&self, index: usize) -> ChildWaker<'_> {
         debug_assert!(index < K);
-        let cell = Shared::cell_ptr(self.shared, index);
+        let cell = Shared::cell_ptr(self.raw, index);
         // SAFETY: the vtable functions uphold the `RawWaker` contract for pointers from
         // `cell_ptr` (see `Shared`). This waker owns no count: it is wrapped in
         // `ManuallyDrop` and borrows `self`, which borrows the `Tracked` state holding a
@@ -577,10 +585,6 @@ impl Deref for ChildWaker<'_> {
     }
 }
 
-// SAFETY-relevant auto traits: `Woken` holds a raw pointer only as a borrow of the
-// `Tracked` state, which is `Send + Sync` (an `Arc` of atomics, a mutex and plain data).
-// `Woken` lives inside one poll and is never sent anywhere, so it needs neither.
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -595,7 +599,7 @@ mod tests {
     }
 
     fn collect<const K: usize, const W: usize>(
-        t: &mut Tracked<K, W>,
+        t: &mut Tracked<K, W, false>,
         cx: &Context<'_>,
     ) -> Vec<usize> {
         let mut w = t.woken(cx);
@@ -611,7 +615,7 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<70, 3>::new(false);
+        let mut t = Tracked::<70, 3, false>::new();
         let first = collect(&mut t, &cx);
         assert_eq!(first, (0..70).collect::<Vec<_>>());
         // Nothing was woken: nothing to poll, and the start moved on.
@@ -623,7 +627,7 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<70, 3>::new(false);
+        let mut t = Tracked::<70, 3, false>::new();
         let _ = collect(&mut t, &cx); // start 0; next start 1
         let _ = collect(&mut t, &cx); // start 1; next start 2
         let children: Vec<Waker> = {
