@@ -503,6 +503,12 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     }
 }
 
+impl<const K: usize, const W: usize, const BIASED: bool> Default for Tracked<K, W, BIASED> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl<const K: usize, const W: usize, const BIASED: bool> Drop for Tracked<K, W, BIASED> {
     fn drop(&mut self) {
         // Child wakers may outlive the join: from now on their wake-ups reach no task.
