@@ -14,7 +14,7 @@
 //! # main();
 //! ```
 
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
 #![warn(missing_docs)]
 
 mod block_on;

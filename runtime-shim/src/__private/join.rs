@@ -1,1 +1,667 @@
 //! Support for `join!` and `try_join!`.
+//!
+//! The macro expands to one [`Join`] future that owns every child in a [`Slot`], the
+//! slots arranged as a balanced binary tree of pairs (`((s0, s1), (s2, (s3, s4)))`), plus
+//! a small polling state ([`PollAll`] or [`Tracked`]) and a capture-free closure, written
+//! by the macro, that polls the slots. The tree keeps the type nesting shallow (depth
+//! `log2(n)`) for any number of children, and [`split`] gives pinned access to both
+//! halves of a pair, so the expansion itself needs no `unsafe`.
+//!
+//! Two polling states exist, chosen by the macro from the number of children:
+//!
+//! - [`PollAll`] (few children): every poll of the join polls every unfinished child with
+//!   the join's own waker, like `tokio::join!`. No allocation, no atomics.
+//! - [`Tracked`] (many children): every child gets its own waker that records "child `i`
+//!   was woken" in a shared bitset and wakes the join's task only when its flag word was
+//!   empty. After the first poll, a poll of the join polls only the children recorded
+//!   since the previous poll. One allocation per join, on first poll; the state inside
+//!   the join is one pointer, so the join is no larger than with [`PollAll`].
+
+// `unsafe` is confined to this module. Each use carries its own soundness argument.
+#![allow(unsafe_code)]
+
+use core::future::Future;
+use core::marker::PhantomData;
+use core::mem::{ManuallyDrop, offset_of};
+use core::ops::Deref;
+use core::pin::Pin;
+use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::sync::{Arc, Mutex, PoisonError};
+
+// ---------------------------------------------------------------------------------------
+// The future
+// ---------------------------------------------------------------------------------------
+
+/// The future a `join!` expands to: the slot tree `L`, the polling state `S` and the
+/// macro-written poll function `F`.
+#[must_use = "futures do nothing unless you `.await` or poll them"]
+pub struct Join<L, S, F> {
+    /// Structurally pinned: only ever reached through `Pin<&mut L>`.
+    list: L,
+    /// Not pinned.
+    state: S,
+    /// Not pinned.
+    poll: F,
+}
+
+impl<L, S, F> Join<L, S, F> {
+    /// Bundles the slots, the state and the poll function. The bound on `F` lets the
+    /// compiler infer the closure's argument types.
+    #[inline]
+    pub fn new<T>(list: L, state: S, poll: F) -> Self
+    where
+        F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<T>,
+    {
+        Join { list, state, poll }
+    }
+}
+
+impl<L, S, F, T> Future for Join<L, S, F>
+where
+    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<T>,
+{
+    type Output = T;
+
+    #[inline]
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
+        // SAFETY: `list` is treated as structurally pinned and the other two fields are
+        // not. This is sound because: `Join` is `Unpin` only if `L` is (auto trait, all
+        // fields); `Join` has no `Drop` impl and is not `repr(packed)`; nothing here moves
+        // out of `list` or hands out `&mut L`; `state` and `poll` are never pinned, so
+        // handing out `&mut` to them is fine.
+        let this = unsafe { self.get_unchecked_mut() };
+        let list = unsafe { Pin::new_unchecked(&mut this.list) };
+        (this.poll)(list, &mut this.state, cx)
+    }
+}
+
+/// Pinned access to both halves of a pinned pair.
+#[inline(always)]
+pub fn split<A, B>(pair: Pin<&mut (A, B)>) -> (Pin<&mut A>, Pin<&mut B>) {
+    // SAFETY: the fields of a tuple are structurally pinned here: a tuple has no `Drop`
+    // impl that could move a field, is never packed, and is `Unpin` only if both fields
+    // are, so `Pin::get_mut`/`Pin::set` on the pair cannot move a pinned field out from
+    // under these references. The two references are to disjoint fields.
+    unsafe {
+        let (a, b) = pair.get_unchecked_mut();
+        (Pin::new_unchecked(a), Pin::new_unchecked(b))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// One child
+// ---------------------------------------------------------------------------------------
+
+/// One child of a join: its future until it finishes, then its output (`O` is the
+/// future's output for `join!`, the `Ok` value for `try_join!`), then nothing once the
+/// output was taken. The future is dropped as soon as it finishes.
+pub struct Slot<F, O>(SlotState<F, O>);
+
+enum SlotState<F, O> {
+    Running(F),
+    Done(O),
+    Taken,
+}
+
+impl<F: Future> Slot<F, F::Output> {
+    /// A slot for a `join!` child.
+    #[inline(always)]
+    pub fn new(future: F) -> Self {
+        Slot(SlotState::Running(future))
+    }
+
+    /// Polls the child if it is still running. Returns `true` exactly once: on the poll
+    /// where it finishes (its output is then stored and the future dropped).
+    #[inline(always)]
+    pub fn poll_join(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
+        match self.as_mut().running() {
+            Some(future) => match future.poll(cx) {
+                Poll::Ready(output) => {
+                    // Drops the future in place, then stores the output.
+                    self.set(Slot(SlotState::Done(output)));
+                    true
+                }
+                Poll::Pending => false,
+            },
+            None => false,
+        }
+    }
+}
+
+/// The output of a `try_join!` argument: a `Result`.
+#[diagnostic::on_unimplemented(
+    message = "`try_join!` needs every future to output a `Result`, but this one outputs `{Self}`",
+    label = "this future's output is not a `Result`"
+)]
+pub trait TryOutput {
+    /// The success type.
+    type Ok;
+    /// The error type.
+    type Err;
+    /// Converts into a `Result`.
+    fn into_result(self) -> Result<Self::Ok, Self::Err>;
+}
+
+impl<T, E> TryOutput for Result<T, E> {
+    type Ok = T;
+    type Err = E;
+    #[inline(always)]
+    fn into_result(self) -> Result<T, E> {
+        self
+    }
+}
+
+impl<F> Slot<F, <F::Output as TryOutput>::Ok>
+where
+    F: Future,
+    F::Output: TryOutput,
+{
+    /// A slot for a `try_join!` child.
+    #[inline(always)]
+    pub fn new_try(future: F) -> Self {
+        Slot(SlotState::Running(future))
+    }
+
+    /// Polls the child if it is still running. `Ok(true)` exactly once, on the poll where
+    /// it finishes with `Ok` (the value is stored and the future dropped); `Err` when it
+    /// finishes with `Err` (the future is dropped and the error handed over).
+    #[inline(always)]
+    pub fn poll_try(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Result<bool, <F::Output as TryOutput>::Err> {
+        match self.as_mut().running() {
+            Some(future) => match future.poll(cx) {
+                Poll::Ready(output) => match output.into_result() {
+                    Ok(value) => {
+                        self.set(Slot(SlotState::Done(value)));
+                        Ok(true)
+                    }
+                    Err(error) => {
+                        self.set(Slot(SlotState::Taken));
+                        Err(error)
+                    }
+                },
+                Poll::Pending => Ok(false),
+            },
+            None => Ok(false),
+        }
+    }
+}
+
+impl<F, O> Slot<F, O> {
+    #[inline(always)]
+    fn running(self: Pin<&mut Self>) -> Option<Pin<&mut F>> {
+        // SAFETY: `F` (the `Running` payload) is structurally pinned, `O` is not. `Slot`
+        // has no `Drop` impl and is `Unpin` only if `F` and `O` are. The future is only
+        // reached through the `Pin` returned here and leaves the slot only by being
+        // dropped in place (`Pin::set` in `poll_*`); `take` moves out only a `Done` value,
+        // which is never pinned.
+        unsafe {
+            match &mut self.get_unchecked_mut().0 {
+                SlotState::Running(future) => Some(Pin::new_unchecked(future)),
+                _ => None,
+            }
+        }
+    }
+
+    /// Moves the output out. Called once per slot, after every child finished.
+    ///
+    /// # Panics
+    /// If the child has not finished or its output was already taken: only possible if
+    /// the join future is polled again after it completed.
+    #[inline(always)]
+    pub fn take(self: Pin<&mut Self>) -> O {
+        // SAFETY: only a `Done` value (never pinned) is moved out; a `Running` future is
+        // left in place untouched (we panic before replacing anything).
+        let slot = unsafe { self.get_unchecked_mut() };
+        match slot.0 {
+            SlotState::Done(_) => match core::mem::replace(&mut slot.0, SlotState::Taken) {
+                SlotState::Done(output) => output,
+                _ => unreachable!(),
+            },
+            _ => panic!("`join!`/`try_join!` future polled after it completed"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Poll-all state (few children)
+// ---------------------------------------------------------------------------------------
+
+/// State for joins that poll every unfinished child on every poll.
+pub struct PollAll {
+    /// Index of the child polled first on the next poll.
+    start: u32,
+    /// Children not finished yet.
+    remaining: u32,
+}
+
+impl PollAll {
+    /// State for `count` children.
+    #[inline(always)]
+    pub const fn new(count: u32) -> Self {
+        PollAll {
+            start: 0,
+            remaining: count,
+        }
+    }
+
+    /// The child to poll first on this poll; the next poll starts one further.
+    #[inline(always)]
+    pub fn rotate(&mut self, count: u32) -> u32 {
+        let start = self.start;
+        self.start = if start + 1 >= count { 0 } else { start + 1 };
+        start
+    }
+
+    /// Records that `finished` children finished on this poll; `true` once all have.
+    #[inline(always)]
+    pub fn settle(&mut self, finished: u32) -> bool {
+        self.remaining -= finished;
+        self.remaining == 0
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Tracked state (many children)
+// ---------------------------------------------------------------------------------------
+
+/// What child wakers share with the join, in one allocation. `K` children, `W` 32-bit
+/// words of "woken" flags (`W == K.div_ceil(32)`).
+///
+/// Waking the join's task: a child wake-up that turns its flag word from zero to non-zero
+/// wakes the task; others need not, since the task has a wake-up pending that will make
+/// it drain that word. So at most `W` task wake-ups happen per poll of the join, and one
+/// when children are woken one at a time.
+///
+/// Reading the task's waker without a lock: the waker of the first poll (`first_parent`)
+/// never changes and lives as long as this block, so a child wake-up reads it with one
+/// plain load of `moved`. Only if the join is later polled with a waker that does not
+/// `will_wake` the first one, `moved` is set and the current waker lives in `parent`
+/// behind a mutex. The join stores the new waker before it drains the flags, so a child
+/// whose flag the drain missed (set after it) sees `moved` and the new waker.
+struct Shared<const K: usize, const W: usize> {
+    first_parent: Waker,
+    /// Set once the task's waker changed (or the join was dropped): use `parent`.
+    moved: AtomicBool,
+    /// The task's waker once `moved`; `None` once the join is dropped.
+    parent: Mutex<Option<Waker>>,
+    /// Only the join reads and writes these two (through `&`, hence atomics, but plain
+    /// loads and stores): they live here to keep the join future one pointer larger
+    /// than its children.
+    /// Bit index the next collection starts from (rotates unless biased).
+    start: AtomicU32,
+    /// Children not finished yet.
+    remaining: AtomicU32,
+    /// Bit `i` set: child `i` was woken since the join last drained the flags.
+    woken: [AtomicU32; W],
+    /// `cells[i] == i`. A child waker's data pointer points at its cell; the value gives
+    /// the index and, by stepping back, the start of `Shared`.
+    cells: [u32; K],
+}
+
+impl<const K: usize, const W: usize> Shared<K, W> {
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(
+        Self::clone_waker,
+        Self::wake,
+        Self::wake_by_ref,
+        Self::drop_waker,
+    );
+
+    /// A pointer to cell `index`, carrying the provenance of the whole allocation.
+    fn cell_ptr(this: *const Self, index: usize) -> *const () {
+        // SAFETY: `this` points at a live `Shared` (the caller holds a strong count) and
+        // `index < K`; the raw projection creates no intermediate reference, so the
+        // result keeps `this`'s provenance over the whole allocation.
+        unsafe {
+            (&raw const (*this).cells)
+                .cast::<u32>()
+                .add(index)
+                .cast::<()>()
+        }
+    }
+
+    /// Recovers `(shared, index)` from a child waker's data pointer.
+    ///
+    /// # Safety
+    /// `cell` must come from [`Self::cell_ptr`] for a `Shared<K, W>` that is still
+    /// alive (a child waker owns one strong count, or a borrowed waker borrows the join's).
+    unsafe fn from_cell(cell: *const ()) -> (*const Self, usize) {
+        // SAFETY: `cell` points at `cells[index]` inside the allocation, with its
+        // provenance (see `cell_ptr`), so stepping back to `cells[0]` and then to the
+        // start of `Shared` stays inside it and yields the pointer `Arc::as_ptr` gave.
+        unsafe {
+            let cell = cell.cast::<u32>();
+            let index = *cell as usize;
+            let base = cell
+                .sub(index)
+                .cast::<u8>()
+                .sub(offset_of!(Self, cells))
+                .cast::<Self>();
+            (base, index)
+        }
+    }
+
+    unsafe fn clone_waker(cell: *const ()) -> RawWaker {
+        // SAFETY: `cell` is a valid child-waker pointer (vtable contract); `base` is the
+        // pointer `Arc::as_ptr` gave for the allocation, so it may be used with the
+        // `Arc` count functions. The new waker owns the added count.
+        unsafe {
+            let (base, _) = Self::from_cell(cell);
+            Arc::increment_strong_count(base);
+        }
+        RawWaker::new(cell, &Self::VTABLE)
+    }
+
+    unsafe fn wake(cell: *const ()) {
+        // SAFETY: vtable contract; this consumes the waker, so its count is released.
+        unsafe {
+            Self::wake_by_ref(cell);
+            Self::drop_waker(cell);
+        }
+    }
+
+    unsafe fn wake_by_ref(cell: *const ()) {
+        // SAFETY: the waker keeps the allocation alive for the duration of the call.
+        let (shared, index) = unsafe {
+            let (base, index) = Self::from_cell(cell);
+            (&*base, index)
+        };
+        shared.wake_child(index);
+    }
+
+    unsafe fn drop_waker(cell: *const ()) {
+        // SAFETY: releases the count this waker owned (from `clone_waker`).
+        unsafe {
+            let (base, _) = Self::from_cell(cell);
+            Arc::decrement_strong_count(base);
+        }
+    }
+
+    #[inline]
+    fn wake_child(&self, index: usize) {
+        let bit = 1u32 << (index % 32);
+        // AcqRel: pairs with the join's `swap` of the word, so a flag set after a drain
+        // also sees what the join wrote before draining (`moved` and `parent`).
+        let previous = self.woken[index / 32].fetch_or(bit, Ordering::AcqRel);
+        if previous != 0 {
+            return;
+        }
+        if !self.moved.load(Ordering::Acquire) {
+            self.first_parent.wake_by_ref();
+        } else {
+            // Clone under the lock and wake outside it: a waker may run arbitrary code
+            // (even poll the join inline), which must not find the lock held.
+            let parent = self
+                .parent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone();
+            if let Some(parent) = parent {
+                parent.wake();
+            }
+        }
+    }
+
+    fn set_parent(&self, waker: Option<Waker>) {
+        *self.parent.lock().unwrap_or_else(PoisonError::into_inner) = waker;
+        self.moved.store(true, Ordering::Release);
+    }
+}
+
+/// State for joins that poll only the children that were woken: one pointer, the shared
+/// block being allocated on the first poll.
+pub struct Tracked<const K: usize, const W: usize, const BIASED: bool> {
+    shared: Option<Arc<Shared<K, W>>>,
+}
+
+impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
+    /// State for `K` children (`W == K.div_ceil(32)`); `BIASED` polls woken children in
+    /// index order instead of rotating the first one.
+    #[inline]
+    pub const fn new() -> Self {
+        const {
+            assert!(W == K.div_ceil(32), "W must be K.div_ceil(32)");
+            assert!(K <= u32::MAX as usize);
+        }
+        Tracked { shared: None }
+    }
+
+    /// Collects the children to poll now: all of them on the first poll, afterwards those
+    /// woken since the last collection (finished ones included; their slots skip them).
+    /// Also makes sure child wake-ups reach the task that polls now.
+    #[inline]
+    pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
+        let waker = cx.waker();
+        let first_poll = self.shared.is_none();
+        let shared: &Arc<Shared<K, W>> = self.shared.get_or_insert_with(|| {
+            Arc::new(Shared {
+                first_parent: waker.clone(),
+                moved: AtomicBool::new(false),
+                parent: Mutex::new(None),
+                start: AtomicU32::new(0),
+                remaining: AtomicU32::new(K as u32),
+                woken: [const { AtomicU32::new(0) }; W],
+                cells: core::array::from_fn(|i| i as u32),
+            })
+        });
+        let words = if first_poll {
+            let mut words = [u32::MAX; W];
+            if K % 32 != 0 {
+                words[W - 1] = (1u32 << (K % 32)) - 1;
+            }
+            words
+        } else {
+            // Before draining: see `Shared`.
+            if !shared.moved.load(Ordering::Relaxed) {
+                if !shared.first_parent.will_wake(waker) {
+                    shared.set_parent(Some(waker.clone()));
+                }
+            } else {
+                let mut parent = shared.parent.lock().unwrap_or_else(PoisonError::into_inner);
+                if !parent.as_ref().is_some_and(|p| p.will_wake(waker)) {
+                    *parent = Some(waker.clone());
+                }
+            }
+            core::array::from_fn(|w| {
+                let word = &shared.woken[w];
+                if word.load(Ordering::Relaxed) == 0 {
+                    0
+                } else {
+                    word.swap(0, Ordering::AcqRel)
+                }
+            })
+        };
+        let start = shared.start.load(Ordering::Relaxed) as usize;
+        if !BIASED {
+            let next = if start + 1 >= K { 0 } else { start + 1 };
+            shared.start.store(next as u32, Ordering::Relaxed);
+        }
+        Woken {
+            raw: Arc::as_ptr(shared),
+            _borrow: PhantomData,
+            words,
+            start,
+            step: 0,
+        }
+    }
+
+    /// Records that `finished` children finished on this poll; `true` once all have.
+    #[inline(always)]
+    pub fn settle(&mut self, finished: u32) -> bool {
+        match &self.shared {
+            Some(shared) => {
+                let remaining = shared.remaining.load(Ordering::Relaxed) - finished;
+                shared.remaining.store(remaining, Ordering::Relaxed);
+                remaining == 0
+            }
+            // `settle` follows `woken` on every poll, so this is never reached.
+            None => false,
+        }
+    }
+}
+
+impl<const K: usize, const W: usize, const BIASED: bool> Default for Tracked<K, W, BIASED> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const K: usize, const W: usize, const BIASED: bool> Drop for Tracked<K, W, BIASED> {
+    fn drop(&mut self) {
+        // Child wakers may outlive the join: from now on their wake-ups reach no task.
+        // (The first waker stays in `Shared` until the last child waker is dropped.)
+        if let Some(shared) = &self.shared {
+            shared.set_parent(None);
+        }
+    }
+}
+
+/// The children to poll on one poll of a tracked join, in polling order.
+pub struct Woken<'a, const K: usize, const W: usize> {
+    /// The shared block, from `Arc::as_ptr` (child waker pointers are derived from it,
+    /// so that they may reach the reference counts in front of `Shared`), borrowed from
+    /// the `Tracked` state, which holds a strong count (`_borrow`).
+    raw: *const Shared<K, W>,
+    _borrow: PhantomData<&'a Shared<K, W>>,
+    words: [u32; W],
+    /// First bit index in polling order.
+    start: usize,
+    /// Words visited so far: `start`'s word from `start` up, the following words
+    /// (wrapping), then `start`'s word below `start`.
+    step: usize,
+}
+
+impl<const K: usize, const W: usize> Woken<'_, K, W> {
+    /// The next child to poll.
+    #[inline]
+    #[allow(clippy::should_implement_trait)]
+    pub fn next(&mut self) -> Option<usize> {
+        let first_word = self.start / 32;
+        let low_bits = (1u32 << (self.start % 32)) - 1;
+        while self.step <= W {
+            let (word, mask) = if self.step == 0 {
+                (first_word, !low_bits)
+            } else if self.step == W {
+                (first_word, low_bits)
+            } else {
+                ((first_word + self.step) % W, u32::MAX)
+            };
+            let bits = self.words[word] & mask;
+            if bits != 0 {
+                let bit = bits.trailing_zeros();
+                self.words[word] &= !(1u32 << bit);
+                return Some(word * 32 + bit as usize);
+            }
+            self.step += 1;
+        }
+        None
+    }
+
+    /// The waker child `index` must be polled with.
+    #[inline]
+    pub fn waker(&self, index: usize) -> ChildWaker<'_> {
+        debug_assert!(index < K);
+        let cell = Shared::cell_ptr(self.raw, index);
+        // SAFETY: the vtable functions uphold the `RawWaker` contract for pointers from
+        // `cell_ptr` (see `Shared`). This waker owns no count: it is wrapped in
+        // `ManuallyDrop` and borrows `self`, which borrows the `Tracked` state holding a
+        // strong count, so the allocation outlives it. Clones made from it own a count.
+        let waker = unsafe { Waker::from_raw(RawWaker::new(cell, &Shared::<K, W>::VTABLE)) };
+        ChildWaker {
+            waker: ManuallyDrop::new(waker),
+            _borrow: PhantomData,
+        }
+    }
+}
+
+/// A child's waker borrowed for one poll (no reference count is taken for it).
+pub struct ChildWaker<'a> {
+    waker: ManuallyDrop<Waker>,
+    _borrow: PhantomData<&'a ()>,
+}
+
+impl Deref for ChildWaker<'_> {
+    type Target = Waker;
+    #[inline(always)]
+    fn deref(&self) -> &Waker {
+        &self.waker
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::AtomicUsize;
+    use std::task::Wake;
+
+    struct CountWakes(AtomicUsize);
+    impl Wake for CountWakes {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn collect<const K: usize, const W: usize>(
+        t: &mut Tracked<K, W, false>,
+        cx: &Context<'_>,
+    ) -> Vec<usize> {
+        let mut w = t.woken(cx);
+        let mut out = Vec::new();
+        while let Some(i) = w.next() {
+            out.push(i);
+        }
+        out
+    }
+
+    #[test]
+    fn first_collection_lists_every_child_from_the_rotating_start() {
+        let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
+        let waker = Waker::from(parent.clone());
+        let cx = Context::from_waker(&waker);
+        let mut t = Tracked::<70, 3, false>::new();
+        let first = collect(&mut t, &cx);
+        assert_eq!(first, (0..70).collect::<Vec<_>>());
+        // Nothing was woken: nothing to poll, and the start moved on.
+        assert!(collect(&mut t, &cx).is_empty());
+    }
+
+    #[test]
+    fn later_collections_list_only_woken_children_starting_at_the_rotation_point() {
+        let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
+        let waker = Waker::from(parent.clone());
+        let cx = Context::from_waker(&waker);
+        let mut t = Tracked::<70, 3, false>::new();
+        let _ = collect(&mut t, &cx); // start 0; next start 1
+        let _ = collect(&mut t, &cx); // start 1; next start 2
+        let children: Vec<Waker> = {
+            let w = t.woken(&cx); // start 2; next start 3
+            [1, 2, 40, 69]
+                .iter()
+                .map(|&i| (*w.waker(i)).clone())
+                .collect()
+        };
+        for c in &children {
+            c.wake_by_ref();
+        }
+        // One parent wake-up per flag word that went from empty to non-empty: 1 and 2
+        // share word 0, 40 is in word 1, 69 in word 2.
+        assert_eq!(parent.0.load(Ordering::SeqCst), 3);
+        // This collection starts at 3: 40 and 69 first, then wrap around to 1 and 2.
+        assert_eq!(collect(&mut t, &cx), vec![40, 69, 1, 2]);
+        // Drained: the next wake-up wakes the parent again, repeats do not.
+        children[0].wake_by_ref();
+        children[0].wake_by_ref();
+        children[1].wake_by_ref();
+        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
+        assert_eq!(collect(&mut t, &cx), vec![1, 2]);
+        drop(t);
+        // The join is gone: kept wakers still work and wake nobody.
+        for c in children {
+            c.wake();
+        }
+        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
+    }
+}

@@ -1,0 +1,40 @@
+//! `join!` and `try_join!`: parse the arguments into a [`model::JoinInput`], then expand it
+//! into one future that owns every child (see `patience::__private::join`).
+
+mod expand;
+mod model;
+mod parse;
+
+use proc_macro2::TokenStream;
+
+/// Which macro is being expanded.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `join!`: all outputs.
+    Join,
+    /// `try_join!`: all `Ok` values, or the first `Err`.
+    TryJoin,
+}
+
+impl Kind {
+    /// The macro's name, for error messages.
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Join => "join!",
+            Kind::TryJoin => "try_join!",
+        }
+    }
+}
+
+/// Expands one `join!`/`try_join!` invocation (the tokens between its delimiters).
+pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
+    match parse::parse(kind, input) {
+        Ok(model) => expand::expand(kind, &model),
+        Err(error) => {
+            // Several errors are several `compile_error!{..}` items; in a block they form
+            // one expression (the last one is its tail), wherever the macro was used.
+            let errors = error.to_compile_error();
+            quote::quote! {{ #errors }}
+        }
+    }
+}

@@ -1,0 +1,3 @@
+fn main() {
+    let (_a,) = patience::join!(async { 1 });
+}

@@ -1,0 +1,6 @@
+fn main() {
+    let _ = async {
+        let (a, b) = (async { 1 }, async { 2 });
+        patience::join!(fair; a, b)
+    };
+}
