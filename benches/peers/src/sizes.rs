@@ -4,13 +4,13 @@ use std::future::{Future, ready};
 use std::mem::size_of_val;
 
 /// A child with a bit of state of its own, so sizes are not all trivial.
-async fn child(seed: u64) -> u64 {
+pub async fn child(seed: u64) -> u64 {
     let buf = [seed as u8; 24];
     std::future::ready(()).await;
     buf.iter().map(|&b| u64::from(b)).sum()
 }
 
-fn size<F: Future>(f: &F) -> usize {
+pub fn size<F: Future>(f: &F) -> usize {
     size_of_val(f)
 }
 
