@@ -1,0 +1,246 @@
+//! Code generation: turns a checked [`Select`] into one expression.
+//!
+//! Shape of the output (names in `<>` are hygienic locals, invisible to user code):
+//!
+//! ```text
+//! {
+//!     enum __PatienceSelectOutput<T0, …> { B0(T0), …, Disabled, Default }
+//!     match {
+//!         let mut <enabled_i>: bool = <condition_i or true>;      // all conditions first
+//!         let (<fut_i>, …) = (<expr_i>, …);                       // one `let`: lifetime extension
+//!         let <fut_i> = pin!(IntoFuture::into_future(<fut_i>));
+//!         let <out> = poll_fn(move |cx| { … poll loop … }).await;
+//!         <out>                                                   // the futures drop here
+//!     } {
+//!         __PatienceSelectOutput::B0(<pattern_0>) => <handler_0>, // outside any closure
+//!         …
+//!     }
+//! }
+//! ```
+//!
+//! The poll loop never binds a user pattern: it tests a ready value with
+//! `match value { <pattern> if { hit = true; false } => unreachable(), _ => {} }`. A guard
+//! sees the bindings only by reference and is false, so the value is not moved, and the
+//! test type-checks exactly as the final `match` will (same pattern, same scrutinee type,
+//! by value), whatever `mut`, `ref` or `&` the pattern contains.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Pat;
+use syn::spanned::Spanned as _;
+
+use super::model::{Mode, Select};
+
+/// Name of the output enum. It is an item, so it cannot be hygienic; it is declared in
+/// the block the expansion opens and named so that no user writes it.
+const OUTPUT: &str = "__PatienceSelectOutput";
+
+pub(crate) fn expand(select: Select) -> TokenStream {
+    let Select {
+        mode,
+        branches,
+        else_handler,
+        default_handler,
+    } = select;
+
+    if branches.is_empty() {
+        // Checked by the model: only `else` was given, and it runs at once.
+        let handler = else_handler.expect("model: a select without branches has an `else`");
+        return quote! { match () { () => #handler } };
+    }
+
+    let n = branches.len();
+    let private = quote!(::patience::__private::select);
+    let output = Ident::new(OUTPUT, Span::call_site());
+    let local = |name: &str| Ident::new(name, Span::mixed_site());
+    let cx = local("__cx");
+    let hit = local("__hit");
+    let value = local("__value");
+    let out = local("__out");
+    let pending = local("__pending");
+    let cursor = local("__cursor");
+    let start = local("__start");
+    let index = local("__index");
+    let left = local("__left");
+
+    let enabled: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__enabled_{}", i, span = Span::mixed_site()))
+        .collect();
+    let futs: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
+        .collect();
+    let variants: Vec<Ident> = (0..n).map(|i| format_ident!("__B{}", i)).collect();
+    let params: Vec<Ident> = (0..n).map(|i| format_ident!("__T{}", i)).collect();
+    let has_default = default_handler.is_some();
+
+    // 1. Conditions, all of them before any future expression.
+    let conditions = branches.iter().zip(&enabled).map(|(branch, enabled)| {
+        let condition = match &branch.condition {
+            Some(condition) => quote!(#condition),
+            None => quote!(true),
+        };
+        quote! { let mut #enabled: ::core::primitive::bool = #condition; }
+    });
+
+    // 2. Future expressions in one `let`, then pinned where they are.
+    let exprs = branches.iter().map(|branch| &branch.future);
+    let pins = branches.iter().zip(&futs).map(|(branch, fut)| {
+        let into = quote_spanned! {branch.future.span()=>
+            ::core::future::IntoFuture::into_future(#fut)
+        };
+        quote! { let mut #fut = ::core::pin::pin!(#into); }
+    });
+
+    let cursor_binding = match &mode {
+        Mode::RoundRobin(expr) => quote! {
+            let #cursor: &mut ::core::primitive::usize = #expr;
+        },
+        _ => TokenStream::new(),
+    };
+
+    // 3. The step for one branch inside the poll loop.
+    let step = |i: usize| -> TokenStream {
+        let enabled = &enabled[i];
+        let fut = &futs[i];
+        let variant = &variants[i];
+        let advance_cursor = match &mode {
+            Mode::RoundRobin(_) => {
+                let next = Literal::usize_unsuffixed(i + 1);
+                quote! { *#cursor = #next; }
+            }
+            _ => TokenStream::new(),
+        };
+        let win = quote! {
+            #advance_cursor
+            return ::core::task::Poll::Ready(#output::#variant(#value));
+        };
+        let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
+            win
+        } else {
+            let pat = &branches[i].pat;
+            quote! {
+                let mut #hit = false;
+                match #value {
+                    #[allow(unused_variables, unused_mut)]
+                    #pat if { #hit = true; false } => #private::unreachable(),
+                    _ => {}
+                }
+                if #hit {
+                    #win
+                }
+                #enabled = false;
+            }
+        };
+        quote! {
+            if #enabled {
+                if (&#private::Probe(&*#fut)).__patience_is_terminated() {
+                    #enabled = false;
+                } else if let ::core::task::Poll::Ready(#value) =
+                    ::core::future::Future::poll(::core::pin::Pin::as_mut(&mut #fut), #cx)
+                {
+                    // `mut`: a `ref mut` binding in the pattern test borrows it mutably.
+                    #[allow(unused_mut)]
+                    let mut #value = #value;
+                    #on_ready
+                } else {
+                    #pending = true;
+                }
+            }
+        }
+    };
+
+    let start_expr = match &mode {
+        Mode::Biased => None,
+        _ if n == 1 => None,
+        Mode::Fair => Some(quote!(#private::random_start(#n))),
+        Mode::RoundRobin(_) => Some(quote!(*#cursor % #n)),
+    };
+    let poll_loop = match start_expr {
+        // Written order: straight-line code, no dispatch.
+        None => {
+            let steps = (0..n).map(step);
+            quote! { #(#steps)* }
+        }
+        Some(start_expr) => {
+            let arms = (0..n).map(|i| {
+                let i_lit = Literal::usize_unsuffixed(i);
+                let step = step(i);
+                quote! { #i_lit => { #step } }
+            });
+            quote! {
+                let #start: ::core::primitive::usize = #start_expr;
+                let mut #index: ::core::primitive::usize = #start;
+                let mut #left: ::core::primitive::usize = #n;
+                loop {
+                    match #index {
+                        #(#arms)*
+                        _ => {}
+                    }
+                    #left -= 1;
+                    if #left == 0 {
+                        break;
+                    }
+                    #index += 1;
+                    if #index == #n {
+                        #index = 0;
+                    }
+                }
+            }
+        }
+    };
+
+    let when_pending = if has_default {
+        quote!(::core::task::Poll::Ready(#output::__Default))
+    } else {
+        quote!(::core::task::Poll::Pending)
+    };
+
+    // 4. The final match, where patterns bind and handlers run.
+    let arms = branches.iter().zip(&variants).map(|(branch, variant)| {
+        let pat = &branch.pat;
+        let handler = &branch.handler;
+        quote! { #output::#variant(#pat) => #handler, }
+    });
+    let disabled_arm = match &else_handler {
+        Some(handler) => quote! { #output::__Disabled => #handler, },
+        None => quote! { #output::__Disabled => #private::all_disabled(), },
+    };
+    let default_variant = has_default.then(|| quote!(__Default,));
+    let default_arm = default_handler.map(|handler| quote! { #output::__Default => #handler, });
+
+    quote! {
+        {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #output<#(#params),*> {
+                #(#variants(#params),)*
+                __Disabled,
+                #default_variant
+            }
+            match {
+                #[allow(unused_imports)]
+                use #private::{ProbeFused as _, ProbePlain as _};
+                #(#conditions)*
+                let (#(#futs,)*) = (#(#exprs,)*);
+                #(#pins)*
+                #cursor_binding
+                let #out = ::core::future::poll_fn(move |#cx| {
+                    let mut #pending = false;
+                    #poll_loop
+                    if #pending {
+                        #when_pending
+                    } else {
+                        ::core::task::Poll::Ready(#output::__Disabled)
+                    }
+                })
+                .await;
+                #out
+            } {
+                #(#arms)*
+                #disabled_arm
+                #default_arm
+                #[allow(unreachable_patterns)]
+                _ => #private::unreachable(),
+            }
+        }
+    }
+}
