@@ -189,6 +189,13 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         }
     };
 
+    // Every branch disabled: `else` if given, otherwise `default` if given, otherwise
+    // the panic in the `__Disabled` arm.
+    let when_disabled = if else_handler.is_none() && has_default {
+        quote!(::core::task::Poll::Ready(#output::__Default))
+    } else {
+        quote!(::core::task::Poll::Ready(#output::__Disabled))
+    };
     let when_pending = if has_default {
         quote!(::core::task::Poll::Ready(#output::__Default))
     } else {
@@ -229,7 +236,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
                     if #pending {
                         #when_pending
                     } else {
-                        ::core::task::Poll::Ready(#output::__Disabled)
+                        #when_disabled
                     }
                 })
                 .await;
