@@ -31,9 +31,35 @@ use syn::spanned::Spanned as _;
 
 use super::model::{Mode, Select};
 
-/// Name of the output enum. It is an item, so it cannot be hygienic; it is declared in
-/// the block the expansion opens and named so that no user writes it.
-const OUTPUT: &str = "__PatienceSelectOutput";
+/// Names of the output enums. They are items, so they cannot be hygienic; they are
+/// declared in the block the expansion opens and named so that no user writes them.
+const OUTCOME: &str = "__PatienceSelectOutcome";
+const NODE: &str = "__PatienceSelectNode";
+
+/// Wraps `leaf` (a value or a pattern) in the path that leads to branch `index` in a
+/// balanced binary tree over `0..n` of `NODE::__L`/`NODE::__R` variants.
+///
+/// The output is a tree rather than one enum with a variant per branch because type
+/// inference of an `n`-parameter enum named `n` times costs O(n²) variables and grows
+/// much faster than that in practice; the tree costs O(log n) per mention.
+fn tree_path(node: &Ident, index: usize, n: usize, leaf: TokenStream) -> TokenStream {
+    let (mut lo, mut hi) = (0, n);
+    let mut steps = Vec::new();
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if index < mid {
+            steps.push(quote!(__L));
+            hi = mid;
+        } else {
+            steps.push(quote!(__R));
+            lo = mid;
+        }
+    }
+    steps
+        .iter()
+        .rev()
+        .fold(leaf, |inner, step| quote!(#node::#step(#inner)))
+}
 
 pub(crate) fn expand(select: Select) -> TokenStream {
     let Select {
@@ -51,7 +77,8 @@ pub(crate) fn expand(select: Select) -> TokenStream {
 
     let n = branches.len();
     let private = quote!(::patience::__private::select);
-    let output = Ident::new(OUTPUT, Span::call_site());
+    let output = Ident::new(OUTCOME, Span::call_site());
+    let node = Ident::new(NODE, Span::call_site());
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let cx = local("__cx");
     let hit = local("__hit");
@@ -69,8 +96,6 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let futs: Vec<Ident> = (0..n)
         .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
         .collect();
-    let variants: Vec<Ident> = (0..n).map(|i| format_ident!("__B{}", i)).collect();
-    let params: Vec<Ident> = (0..n).map(|i| format_ident!("__T{}", i)).collect();
     let has_default = default_handler.is_some();
 
     // 1. Conditions, all of them before any future expression.
@@ -102,7 +127,6 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let step = |i: usize| -> TokenStream {
         let enabled = &enabled[i];
         let fut = &futs[i];
-        let variant = &variants[i];
         let advance_cursor = match &mode {
             Mode::RoundRobin(_) => {
                 let next = Literal::usize_unsuffixed(i + 1);
@@ -110,9 +134,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             }
             _ => TokenStream::new(),
         };
+        let won = tree_path(&node, i, n, quote!(#value));
         let win = quote! {
             #advance_cursor
-            return ::core::task::Poll::Ready(#output::#variant(#value));
+            return ::core::task::Poll::Ready(#output::__Won(#won));
         };
         let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
             win
@@ -203,10 +228,11 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     };
 
     // 4. The final match, where patterns bind and handlers run.
-    let arms = branches.iter().zip(&variants).map(|(branch, variant)| {
+    let arms = branches.iter().enumerate().map(|(i, branch)| {
         let pat = &branch.pat;
         let handler = &branch.handler;
-        quote! { #output::#variant(#pat) => #handler, }
+        let won = tree_path(&node, i, n, quote!(#pat));
+        quote! { #output::__Won(#won) => #handler, }
     });
     let disabled_arm = match &else_handler {
         Some(handler) => quote! { #output::__Disabled => #handler, },
@@ -215,14 +241,25 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let default_variant = has_default.then(|| quote!(__Default,));
     let default_arm = default_handler.map(|handler| quote! { #output::__Default => #handler, });
 
+    let node_enum = (n > 1).then(|| {
+        quote! {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #node<__Left, __Right> {
+                __L(__Left),
+                __R(__Right),
+            }
+        }
+    });
+
     quote! {
         {
             #[allow(non_camel_case_types, dead_code)]
-            enum #output<#(#params),*> {
-                #(#variants(#params),)*
+            enum #output<__Branch> {
+                __Won(__Branch),
                 __Disabled,
                 #default_variant
             }
+            #node_enum
             match {
                 #[allow(unused_imports)]
                 use #private::{ProbeFused as _, ProbePlain as _};
