@@ -332,17 +332,19 @@ fn labeled_break_from_a_handler() {
     let got = block_on(async {
         let mut seen = 0;
         'outer: for i in 0..10 {
-            for _ in 0..10 {
+            for j in 0..10 {
                 patience::select! {
                     biased;
                     () = ready(()), if i == 3 => break 'outer,
-                    () = ready(()) => { seen += 1; continue 'outer; }
+                    () = ready(()), if j == 2 => continue 'outer,
+                    () = ready(()) => seen += 1,
                 }
             }
         }
         seen
     });
-    assert_eq!(got, 3);
+    // Two rounds counted for each of i = 0, 1, 2.
+    assert_eq!(got, 6);
 }
 
 #[test]
@@ -476,7 +478,7 @@ fn patterns_with_mut_ref_and_reference_parts() {
         let b = patience::select! { ref mut s = ready(String::from("p")) => { s.push('q'); s.clone() } };
         let c = patience::select! { &n = ready(&7u8) => n };
         let d = patience::select! { Some(&n) = ready(Some(&8u8)) => n };
-        let e = patience::select! { (x, ref y) = ready((1u8, &text)) => (x, y.len()) };
+        let e = patience::select! { (x, ref y) = ready((1u8, text.clone())) => (x, y.len()) };
         let f = patience::select! { | Ok(n) | Err(n) = ready(Ok::<u8, u8>(3)) => n };
         let g = patience::select! { default = ready(4u8) => default };
         (a, b, c, d, e, f, g)
