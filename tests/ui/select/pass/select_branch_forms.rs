@@ -1,4 +1,6 @@
 //! Every branch form: patterns, optional commas, conditions, `&mut fut`, IntoFuture.
+//! No warning comes from the expansion, whatever the pattern.
+#![deny(warnings)]
 use std::future::{pending, ready, IntoFuture, Ready};
 use std::pin::pin;
 
