@@ -4,19 +4,28 @@
 //!
 //! ```text
 //! {
-//!     enum __PatienceSelectOutput<T0, …> { B0(T0), …, Disabled, Default }
+//!     enum __PatienceSelectOutcome<B> { __Won(B), __Disabled, [__Default] }
+//!     enum __PatienceSelectNode<L, R> { __L(L), __R(R) }      // when n > 1
 //!     match {
-//!         let mut <enabled_i>: bool = <condition_i or true>;      // all conditions first
-//!         let (<fut_i>, …) = (<expr_i>, …);                       // one `let`: lifetime extension
-//!         let <fut_i> = pin!(IntoFuture::into_future(<fut_i>));
+//!         let mut <enabled_i>: bool = <condition_i or true>;  // all conditions first
+//!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
+//!         let mut <fut_i> = pin!(IntoFuture::into_future(<fut_i>));
+//!         [let <cursor>: &mut usize = <round_robin cursor>;]
 //!         let <out> = poll_fn(move |cx| { … poll loop … }).await;
-//!         <out>                                                   // the futures drop here
+//!         <out>                                               // the futures drop here
 //!     } {
-//!         __PatienceSelectOutput::B0(<pattern_0>) => <handler_0>, // outside any closure
-//!         …
+//!         // Branch i's value sits at the end of a path of __L/__R through a balanced tree.
+//!         __PatienceSelectOutcome::__Won(__L(__R(<pattern_1>))) => <handler_1>,
+//!         …                                                   // outside any closure
+//!         __PatienceSelectOutcome::__Disabled => <else, or the panic>,
+//!         [__PatienceSelectOutcome::__Default => <default>,]
 //!     }
 //! }
 //! ```
+//!
+//! The poll loop is straight-line code in written order for `biased` (and for a single
+//! branch); otherwise a `loop` over `match index { 0 => …, 1 => …, … }` that starts at the
+//! index the mode chose and wraps around once.
 //!
 //! The poll loop never binds a user pattern: it tests a ready value with
 //! `match value { <pattern> if { hit = true; false } => unreachable(), _ => {} }`. A guard
