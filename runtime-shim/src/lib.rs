@@ -44,3 +44,9 @@ pub use patience_macros::try_join;
 
 #[doc = include_str!("docs/async_trait.md")]
 pub use patience_macros::async_trait;
+
+mod select_rng;
+/// Settings of [`select!`]'s fair mode.
+pub mod select {
+    pub use crate::select_rng::seed;
+}

@@ -1,0 +1,299 @@
+//! Code generation: turns a checked [`Select`] into one expression.
+//!
+//! Shape of the output (names in `<>` are hygienic locals, invisible to user code):
+//!
+//! ```text
+//! {
+//!     enum __PatienceSelectOutcome<B> { __Won(B), __Disabled, [__Default] }
+//!     enum __PatienceSelectNode<L, R> { __L(L), __R(R) }      // when n > 1
+//!     match {
+//!         let mut <enabled_i>: bool = <condition_i or true>;  // all conditions first
+//!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
+//!         let mut <fut_i> = pin!(IntoFuture::into_future(<fut_i>));
+//!         [let <cursor>: &mut usize = <round_robin cursor>;]
+//!         let <out> = poll_fn(move |cx| { … poll loop … }).await;
+//!         <out>                                               // the futures drop here
+//!     } {
+//!         // Branch i's value sits at the end of a path of __L/__R through a balanced tree.
+//!         __PatienceSelectOutcome::__Won(__L(__R(<pattern_1>))) => <handler_1>,
+//!         …                                                   // outside any closure
+//!         __PatienceSelectOutcome::__Disabled => <else, or the panic>,
+//!         [__PatienceSelectOutcome::__Default => <default>,]
+//!     }
+//! }
+//! ```
+//!
+//! The poll loop is straight-line code in written order for `biased` (and for a single
+//! branch); otherwise a `loop` over `match index { 0 => …, 1 => …, … }` that starts at the
+//! index the mode chose and wraps around once.
+//!
+//! The poll loop never binds a user pattern: it tests a ready value with
+//! `match value { <pattern> if { hit = true; false } => unreachable(), _ => {} }`. A guard
+//! sees the bindings only by reference and is false, so the value is not moved, and the
+//! test type-checks exactly as the final `match` will (same pattern, same scrutinee type,
+//! by value), whatever `mut`, `ref` or `&` the pattern contains.
+
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::Pat;
+use syn::spanned::Spanned as _;
+
+use super::model::{Mode, Select};
+
+/// Names of the output enums. They are items, so they cannot be hygienic; they are
+/// declared in the block the expansion opens and named so that no user writes them.
+const OUTCOME: &str = "__PatienceSelectOutcome";
+const NODE: &str = "__PatienceSelectNode";
+
+/// Wraps `leaf` (a value or a pattern) in the path that leads to branch `index` in a
+/// balanced binary tree over `0..n` of `NODE::__L`/`NODE::__R` variants.
+///
+/// The output is a tree rather than one enum with a variant per branch because type
+/// inference of an `n`-parameter enum named `n` times costs O(n²) variables and grows
+/// much faster than that in practice; the tree costs O(log n) per mention.
+fn tree_path(node: &Ident, index: usize, n: usize, leaf: TokenStream) -> TokenStream {
+    let (mut lo, mut hi) = (0, n);
+    let mut steps = Vec::new();
+    while hi - lo > 1 {
+        let mid = lo + (hi - lo) / 2;
+        if index < mid {
+            steps.push(quote!(__L));
+            hi = mid;
+        } else {
+            steps.push(quote!(__R));
+            lo = mid;
+        }
+    }
+    steps
+        .iter()
+        .rev()
+        .fold(leaf, |inner, step| quote!(#node::#step(#inner)))
+}
+
+pub(crate) fn expand(select: Select) -> TokenStream {
+    let Select {
+        mode,
+        branches,
+        else_handler,
+        default_handler,
+    } = select;
+
+    if branches.is_empty() {
+        // Checked by the model: only `else` was given, and it runs at once.
+        let handler = else_handler.expect("model: a select without branches has an `else`");
+        return quote! { match () { () => #handler } };
+    }
+
+    let n = branches.len();
+    let private = quote!(::patience::__private::select);
+    let output = Ident::new(OUTCOME, Span::call_site());
+    let node = Ident::new(NODE, Span::call_site());
+    let local = |name: &str| Ident::new(name, Span::mixed_site());
+    let cx = local("__cx");
+    let hit = local("__hit");
+    let value = local("__value");
+    let out = local("__out");
+    let pending = local("__pending");
+    let cursor = local("__cursor");
+    let start = local("__start");
+    let index = local("__index");
+    let left = local("__left");
+
+    let enabled: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__enabled_{}", i, span = Span::mixed_site()))
+        .collect();
+    let futs: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
+        .collect();
+    let has_default = default_handler.is_some();
+
+    // 1. Conditions, all of them before any future expression.
+    let conditions = branches.iter().zip(&enabled).map(|(branch, enabled)| {
+        let condition = match &branch.condition {
+            Some(condition) => quote!(#condition),
+            None => quote!(true),
+        };
+        quote! { let mut #enabled: ::core::primitive::bool = #condition; }
+    });
+
+    // 2. Future expressions in one `let`, then pinned where they are.
+    let exprs = branches.iter().map(|branch| &branch.future);
+    let pins = branches.iter().zip(&futs).map(|(branch, fut)| {
+        let into = quote_spanned! {branch.future.span()=>
+            ::core::future::IntoFuture::into_future(#fut)
+        };
+        quote! { let mut #fut = ::core::pin::pin!(#into); }
+    });
+
+    let cursor_binding = match &mode {
+        Mode::RoundRobin(expr) => quote! {
+            let #cursor: &mut ::core::primitive::usize = #expr;
+        },
+        _ => TokenStream::new(),
+    };
+
+    // 3. The step for one branch inside the poll loop.
+    let step = |i: usize| -> TokenStream {
+        let enabled = &enabled[i];
+        let fut = &futs[i];
+        let advance_cursor = match &mode {
+            Mode::RoundRobin(_) => {
+                let next = Literal::usize_unsuffixed(i + 1);
+                quote! { *#cursor = #next; }
+            }
+            _ => TokenStream::new(),
+        };
+        let won = tree_path(&node, i, n, quote!(#value));
+        let win = quote! {
+            #advance_cursor
+            return ::core::task::Poll::Ready(#output::__Won(#won));
+        };
+        let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
+            win
+        } else {
+            let pat = &branches[i].pat;
+            quote! {
+                let mut #hit = false;
+                match #value {
+                    #[allow(unused_variables, unused_mut)]
+                    #pat if { #hit = true; false } => #private::unreachable(),
+                    _ => {}
+                }
+                if #hit {
+                    #win
+                }
+                #enabled = false;
+            }
+        };
+        quote! {
+            if #enabled {
+                if (&#private::Probe(&*#fut)).__patience_is_terminated() {
+                    #enabled = false;
+                } else if let ::core::task::Poll::Ready(#value) =
+                    ::core::future::Future::poll(::core::pin::Pin::as_mut(&mut #fut), #cx)
+                {
+                    // `mut`: a `ref mut` binding in the pattern test borrows it mutably.
+                    #[allow(unused_mut)]
+                    let mut #value = #value;
+                    #on_ready
+                } else {
+                    #pending = true;
+                }
+            }
+        }
+    };
+
+    let start_expr = match &mode {
+        Mode::Biased => None,
+        _ if n == 1 => None,
+        Mode::Fair => Some(quote!(#private::random_start(#n))),
+        Mode::RoundRobin(_) => Some(quote!(*#cursor % #n)),
+    };
+    let poll_loop = match start_expr {
+        // Written order: straight-line code, no dispatch.
+        None => {
+            let steps = (0..n).map(step);
+            quote! { #(#steps)* }
+        }
+        Some(start_expr) => {
+            let arms = (0..n).map(|i| {
+                let i_lit = Literal::usize_unsuffixed(i);
+                let step = step(i);
+                quote! { #i_lit => { #step } }
+            });
+            quote! {
+                let #start: ::core::primitive::usize = #start_expr;
+                let mut #index: ::core::primitive::usize = #start;
+                let mut #left: ::core::primitive::usize = #n;
+                loop {
+                    match #index {
+                        #(#arms)*
+                        _ => {}
+                    }
+                    #left -= 1;
+                    if #left == 0 {
+                        break;
+                    }
+                    #index += 1;
+                    if #index == #n {
+                        #index = 0;
+                    }
+                }
+            }
+        }
+    };
+
+    // Every branch disabled: `else` if given, otherwise `default` if given, otherwise
+    // the panic in the `__Disabled` arm.
+    let when_disabled = if else_handler.is_none() && has_default {
+        quote!(::core::task::Poll::Ready(#output::__Default))
+    } else {
+        quote!(::core::task::Poll::Ready(#output::__Disabled))
+    };
+    let when_pending = if has_default {
+        quote!(::core::task::Poll::Ready(#output::__Default))
+    } else {
+        quote!(::core::task::Poll::Pending)
+    };
+
+    // 4. The final match, where patterns bind and handlers run.
+    let arms = branches.iter().enumerate().map(|(i, branch)| {
+        let pat = &branch.pat;
+        let handler = &branch.handler;
+        let won = tree_path(&node, i, n, quote!(#pat));
+        quote! { #output::__Won(#won) => #handler, }
+    });
+    let disabled_arm = match &else_handler {
+        Some(handler) => quote! { #output::__Disabled => #handler, },
+        None => quote! { #output::__Disabled => #private::all_disabled(), },
+    };
+    let default_variant = has_default.then(|| quote!(__Default,));
+    let default_arm = default_handler.map(|handler| quote! { #output::__Default => #handler, });
+
+    let node_enum = (n > 1).then(|| {
+        quote! {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #node<__Left, __Right> {
+                __L(__Left),
+                __R(__Right),
+            }
+        }
+    });
+
+    quote! {
+        {
+            #[allow(non_camel_case_types, dead_code)]
+            enum #output<__Branch> {
+                __Won(__Branch),
+                __Disabled,
+                #default_variant
+            }
+            #node_enum
+            match {
+                #[allow(unused_imports)]
+                use #private::{ProbeFused as _, ProbePlain as _};
+                #(#conditions)*
+                let (#(#futs,)*) = (#(#exprs,)*);
+                #(#pins)*
+                #cursor_binding
+                let #out = ::core::future::poll_fn(move |#cx| {
+                    let mut #pending = false;
+                    #poll_loop
+                    if #pending {
+                        #when_pending
+                    } else {
+                        #when_disabled
+                    }
+                })
+                .await;
+                #out
+            } {
+                #(#arms)*
+                #disabled_arm
+                #default_arm
+                #[allow(unreachable_patterns)]
+                _ => #private::unreachable(),
+            }
+        }
+    }
+}

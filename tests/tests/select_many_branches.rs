@@ -1,0 +1,85 @@
+//! `select!` with 200 branches (tokio stops at 64): it compiles, and every mode picks
+//! the right branch.
+
+use std::future::{Future, pending, ready};
+use std::pin::Pin;
+
+use patience::block_on;
+
+/// Ready with `i` when `i == target`, pending forever otherwise.
+fn gate(i: usize, target: usize) -> Pin<Box<dyn Future<Output = usize>>> {
+    if i == target {
+        Box::pin(ready(i))
+    } else {
+        Box::pin(pending())
+    }
+}
+
+/// Expands to a `select!` (after the given mode tokens) with one branch
+/// `n = gate(i, target) => n` per listed index `i`.
+macro_rules! select_gates {
+    ([$($mode:tt)*] $target:expr; $($i:literal)*) => {
+        patience::select! { $($mode)* $(n = gate($i, $target) => n,)* }
+    };
+}
+
+/// Expands to a `select!` (after the given mode tokens) with one always-ready branch
+/// `n = ready(i) => n` per listed index `i`.
+macro_rules! select_ready {
+    ([$($mode:tt)*]; $($i:literal)*) => {
+        patience::select! { $($mode)* $(n = ready::<usize>($i) => n,)* }
+    };
+}
+
+/// Calls `$m!` with `$args` followed by the indices 0 to 199.
+macro_rules! with_200 {
+    ($m:ident! ($($args:tt)*)) => {
+        $m!($($args)*
+            0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31 32
+            33 34 35 36 37 38 39 40 41 42 43 44 45 46 47 48 49 50 51 52 53 54 55 56 57 58 59 60 61
+            62 63 64 65 66 67 68 69 70 71 72 73 74 75 76 77 78 79 80 81 82 83 84 85 86 87 88 89 90
+            91 92 93 94 95 96 97 98 99 100 101 102 103 104 105 106 107 108 109 110 111 112 113 114
+            115 116 117 118 119 120 121 122 123 124 125 126 127 128 129 130 131 132 133 134 135 136
+            137 138 139 140 141 142 143 144 145 146 147 148 149 150 151 152 153 154 155 156 157 158
+            159 160 161 162 163 164 165 166 167 168 169 170 171 172 173 174 175 176 177 178 179 180
+            181 182 183 184 185 186 187 188 189 190 191 192 193 194 195 196 197 198 199
+        )
+    };
+}
+
+#[test]
+fn two_hundred_branches_biased() {
+    for target in [0, 1, 63, 64, 65, 128, 199] {
+        let got = block_on(async { with_200!(select_gates!([biased;] target;)) });
+        assert_eq!(got, target);
+    }
+}
+
+#[test]
+fn two_hundred_branches_fair() {
+    for target in [0, 64, 150, 199] {
+        let got = block_on(async { with_200!(select_gates!([] target;)) });
+        assert_eq!(got, target);
+    }
+    // All ready: every one of the 200 branches wins sometimes.
+    let mut wins = vec![0u32; 200];
+    block_on(async {
+        for _ in 0..20_000 {
+            wins[with_200!(select_ready!([];))] += 1;
+        }
+    });
+    assert!(wins.iter().all(|&w| w > 0), "{wins:?}");
+}
+
+#[test]
+fn two_hundred_branches_round_robin() {
+    let mut cursor = 0;
+    let mut winners = Vec::new();
+    block_on(async {
+        for _ in 0..400 {
+            winners.push(with_200!(select_ready!([round_robin(&mut cursor);];)));
+        }
+    });
+    let expected: Vec<usize> = (0..400).map(|k| k % 200).collect();
+    assert_eq!(winners, expected);
+}

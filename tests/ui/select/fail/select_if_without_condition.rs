@@ -1,0 +1,7 @@
+fn main() {
+    patience::block_on(async {
+        patience::select! {
+            a = std::future::ready(1), if => a,
+        };
+    });
+}

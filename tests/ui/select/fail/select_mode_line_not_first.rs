@@ -1,0 +1,9 @@
+fn main() {
+    patience::block_on(async {
+        patience::select! {
+            a = std::future::ready(1) => a,
+            biased;
+            b = std::future::ready(2) => b,
+        };
+    });
+}

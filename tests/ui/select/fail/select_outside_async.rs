@@ -1,0 +1,5 @@
+fn main() {
+    let _ = patience::select! {
+        a = std::future::ready(1) => a,
+    };
+}

@@ -1,0 +1,5 @@
+fn main() {
+    patience::block_on(async {
+        let _: () = patience::select! {};
+    });
+}
