@@ -101,9 +101,9 @@ fn variants() -> Vec<Variant> {
             "patience::join!",
             Box::new(|k| {
                 format!(
-                    "let o = patience::join!({}); {}",
+                    "let o = patience::join!({}); 0 {}",
                     branches(k, |i| format!("gate(s, {i}),")),
-                    format!("0 {}", branches(k, |i| format!("+ o.{i}")))
+                    branches(k, |i| format!("+ o.{i}"))
                 )
             }),
         ),
@@ -111,9 +111,9 @@ fn variants() -> Vec<Variant> {
             "tokio::join!",
             Box::new(|k| {
                 format!(
-                    "let o = tokio::join!({}); {}",
+                    "let o = tokio::join!({}); 0 {}",
                     branches(k, |i| format!("gate(s, {i}),")),
-                    format!("0 {}", branches(k, |i| format!("+ o.{i}")))
+                    branches(k, |i| format!("+ o.{i}"))
                 )
             }),
         ),

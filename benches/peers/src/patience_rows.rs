@@ -1,7 +1,18 @@
 //! The patience rows of the select and join groups.
 
 macro_rules! select {
-    ($cases:ident, $slots:ident, $mode:ident, [$($i:tt)*]) => {};
+    ($cases:ident, $slots:ident, $mode:ident, [$($i:tt)*]) => {
+        select_case!($cases, "patience::select!", $slots, $mode, |s| async move {
+            patience::select! { $( v = gate(&s[$i], $i) => v, )* }
+        });
+        select_case!($cases, "patience::select! biased", $slots, $mode, |s| async move {
+            patience::select! { biased; $( v = gate(&s[$i], $i) => v, )* }
+        });
+        select_case!($cases, "patience::select! round_robin", $slots, $mode, |s| async move {
+            let mut cursor = 0usize;
+            patience::select! { round_robin(&mut cursor); $( v = gate(&s[$i], $i) => v, )* }
+        });
+    };
 }
 
 macro_rules! join {
@@ -24,9 +35,22 @@ pub(crate) use {join, select};
 pub fn sizes() -> Vec<(&'static str, &'static str, usize)> {
     use crate::sizes::{child, size};
     use std::future::ready;
-    vec![(
-        "join of (ready(u64), child, child)",
-        "patience::join!",
-        size(&async { patience::join!(ready(1u64), child(2), child(3)) }),
-    )]
+    vec![
+        (
+            "join of (ready(u64), child, child)",
+            "patience::join!",
+            size(&async { patience::join!(ready(1u64), child(2), child(3)) }),
+        ),
+        (
+            "select of (ready(u64), child, child)",
+            "patience::select!",
+            size(&async {
+                patience::select! {
+                    a = ready(1u64) => a,
+                    b = child(2) => b,
+                    c = child(3) => c,
+                }
+            }),
+        ),
+    ]
 }
