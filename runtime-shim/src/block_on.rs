@@ -68,9 +68,13 @@ impl Signal {
     }
 }
 
+/// Everything a `block_on` needs on its thread, in one thread-local so a call touches
+/// thread-local storage once.
 struct ThreadRuntime {
     signal: Arc<Signal>,
     waker: Waker,
+    /// Whether a `block_on` is running on this thread.
+    inside: Cell<bool>,
 }
 
 thread_local! {
@@ -82,31 +86,29 @@ thread_local! {
             thread: thread::current(),
         });
         let waker = Waker::from(Arc::clone(&signal));
-        ThreadRuntime { signal, waker }
+        ThreadRuntime { signal, waker, inside: Cell::new(false) }
     };
-    /// Whether a `block_on` is running on this thread.
-    static INSIDE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Marks this thread as running a `block_on` until dropped (also on unwind).
-struct Enter(());
+struct Enter<'a>(&'a Cell<bool>);
 
-impl Enter {
-    fn new() -> Enter {
-        if INSIDE.with(|inside| inside.replace(true)) {
+impl<'a> Enter<'a> {
+    fn new(inside: &'a Cell<bool>) -> Enter<'a> {
+        if inside.replace(true) {
             panic!(
                 "patience::block_on was called inside another block_on on the same thread; \
                  the outer future could never be polled again (a deadlock). \
                  `.await` the future instead, or run it on another thread"
             );
         }
-        Enter(())
+        Enter(inside)
     }
 }
 
-impl Drop for Enter {
+impl Drop for Enter<'_> {
     fn drop(&mut self) {
-        INSIDE.with(|inside| inside.set(false));
+        self.0.set(false);
     }
 }
 
@@ -158,9 +160,9 @@ impl Drop for Enter {
 /// future being driven by `block_on`), since that would deadlock; `.await` instead.
 /// A panic of the future propagates to the caller.
 pub fn block_on<F: IntoFuture>(future: F) -> F::Output {
-    let _enter = Enter::new();
     let mut future = pin!(future.into_future());
     RUNTIME.with(|runtime| {
+        let _enter = Enter::new(&runtime.inside);
         let mut cx = Context::from_waker(&runtime.waker);
         loop {
             if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
