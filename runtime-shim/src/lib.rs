@@ -50,3 +50,8 @@ mod select_rng;
 pub mod select {
     pub use crate::select_rng::seed;
 }
+
+/// The README's examples, compiled and run as doctests so they stay correct.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
