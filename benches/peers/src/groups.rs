@@ -152,46 +152,39 @@ macro_rules! select_group {
     }};
 }
 
+/// Adds one join case: `$make` builds the future (output: the sum of the children's
+/// outputs) from the slots `$s`.
+macro_rules! join_case {
+    ($cases:ident, $name:expr, $slots:ident, |$s:ident| $make:expr) => {
+        $cases.push(Case::new($name, |iters| {
+            for _ in 0..iters {
+                let $s = &$slots[..];
+                drive_join($s, $make);
+            }
+            take_polls()
+        }));
+    };
+}
+
+/// A join macro's tuple output, summed.
+macro_rules! tuple_join {
+    ($($join:ident)::+, $s:ident, [$($i:tt)*]) => {
+        async move {
+            let out = $($join)::+!($( gate(&$s[$i], $i), )*);
+            [$( out.$i, )*].iter().sum()
+        }
+    };
+}
+
 macro_rules! join_group {
     ($slots:ident, $config:ident, [$($i:tt)*]) => {{
         let mut cases = Vec::new();
-        cases.push(Case::new(LIMIT, |iters| {
-            for _ in 0..iters {
-                let s = &$slots[..];
-                drive_join(s, limit_join([$( gate(&s[$i], $i), )*]));
-            }
-            take_polls()
-        }));
-        cases.push(Case::new("tokio::join!", |iters| {
-            for _ in 0..iters {
-                let s = &$slots[..];
-                drive_join(s, async move {
-                    let out = tokio::join!($( gate(&s[$i], $i), )*);
-                    [$( out.$i, )*].iter().sum()
-                });
-            }
-            take_polls()
-        }));
-        cases.push(Case::new("futures::join!", |iters| {
-            for _ in 0..iters {
-                let s = &$slots[..];
-                drive_join(s, async move {
-                    let out = futures::join!($( gate(&s[$i], $i), )*);
-                    [$( out.$i, )*].iter().sum()
-                });
-            }
-            take_polls()
-        }));
-        cases.push(Case::new("futures-concurrency join", |iters| {
-            for _ in 0..iters {
-                let s = &$slots[..];
-                drive_join(s, async move {
-                    let out = [$( gate(&s[$i], $i), )*].join().await;
-                    out.iter().sum()
-                });
-            }
-            take_polls()
-        }));
+        join_case!(cases, LIMIT, $slots, |s| limit_join([$( gate(&s[$i], $i), )*]));
+        join_case!(cases, "tokio::join!", $slots, |s| tuple_join!(tokio::join, s, [$($i)*]));
+        join_case!(cases, "futures::join!", $slots, |s| tuple_join!(futures::join, s, [$($i)*]));
+        join_case!(cases, "futures-concurrency join", $slots, |s| async move {
+            [$( gate(&s[$i], $i), )*].join().await.iter().sum()
+        });
         crate::patience_rows::join!(cases, $slots, [$($i)*]);
         measure(&mut cases, $config)
     }};

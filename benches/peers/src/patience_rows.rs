@@ -17,16 +17,7 @@ macro_rules! select {
 
 macro_rules! join {
     ($cases:ident, $slots:ident, [$($i:tt)*]) => {
-        $cases.push(Case::new("patience::join!", |iters| {
-            for _ in 0..iters {
-                let s = &$slots[..];
-                drive_join(s, async move {
-                    let out = patience::join!($( gate(&s[$i], $i), )*);
-                    [$( out.$i, )*].iter().sum()
-                });
-            }
-            take_polls()
-        }));
+        join_case!($cases, "patience::join!", $slots, |s| tuple_join!(patience::join, s, [$($i)*]));
     };
 }
 pub(crate) use {join, select};
