@@ -70,6 +70,12 @@ fn tree_path(node: &Ident, index: usize, n: usize, leaf: TokenStream) -> TokenSt
         .fold(leaf, |inner, step| quote!(#node::#step(#inner)))
 }
 
+/// Selects with more branches than this give each branch its own waker (one allocation
+/// per select, on its first poll), so that a poll after a wake-up polls only the woken
+/// branches: at most K + 1 branch polls for K pending branches of which one is woken.
+/// Smaller selects poll every enabled branch on every poll, with no allocation.
+const TRACK_ABOVE: usize = 64;
+
 pub(crate) fn expand(select: Select) -> TokenStream {
     let Select {
         mode,
@@ -85,45 +91,60 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     }
 
     let n = branches.len();
+    let words = n.div_ceil(32);
+    let tracked = n > TRACK_ABOVE;
     let private = quote!(::patience::__private::select);
     let output = Ident::new(OUTCOME, Span::call_site());
     let node = Ident::new(NODE, Span::call_site());
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let cx = local("__cx");
+    let child_cx = if tracked {
+        local("__child_cx")
+    } else {
+        cx.clone()
+    };
     let hit = local("__hit");
     let value = local("__value");
     let out = local("__out");
-    let pending = local("__pending");
+    let list = local("__list");
+    let state = local("__state");
+    let enabled = local("__enabled");
     let cursor = local("__cursor");
     let start = local("__start");
+    let lo = local("__lo");
+    let hi = local("__hi");
     let index = local("__index");
-    let left = local("__left");
+    let woken = local("__woken");
+    let waker = local("__waker");
 
-    let enabled: Vec<Ident> = (0..n)
-        .map(|i| format_ident!("__enabled_{}", i, span = Span::mixed_site()))
-        .collect();
     let futs: Vec<Ident> = (0..n)
         .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
         .collect();
+    let leaves: Vec<Ident> = (0..n)
+        .map(|i| format_ident!("__leaf_{}", i, span = Span::mixed_site()))
+        .collect();
     let has_default = default_handler.is_some();
 
-    // 1. Conditions, all of them before any future expression.
-    let conditions = branches.iter().zip(&enabled).map(|(branch, enabled)| {
-        let condition = match &branch.condition {
-            Some(condition) => quote!(#condition),
-            None => quote!(true),
-        };
-        quote! { let mut #enabled: ::core::primitive::bool = #condition; }
+    // 1. Conditions, all of them (in order) before any future expression.
+    let conditions = branches.iter().map(|branch| match &branch.condition {
+        Some(condition) => quote!(#condition),
+        None => quote!(true),
     });
 
-    // 2. Future expressions in one `let`, then pinned where they are.
+    // 2. Future expressions in one `let`, then moved into the tree of the select future.
     let exprs = branches.iter().map(|branch| &branch.future);
-    let pins = branches.iter().zip(&futs).map(|(branch, fut)| {
-        let into = quote_spanned! {branch.future.span()=>
-            ::core::future::IntoFuture::into_future(#fut)
-        };
-        quote! { let mut #fut = ::core::pin::pin!(#into); }
-    });
+    let into_futures: Vec<TokenStream> = branches
+        .iter()
+        .zip(&futs)
+        .map(|(branch, fut)| {
+            quote_spanned! {branch.future.span()=>
+                ::core::future::IntoFuture::into_future(#fut)
+            }
+        })
+        .collect();
+    let tree = tree(&into_futures);
+    let mut splits = TokenStream::new();
+    split_tree(&private, &list, 0, n, &leaves, &mut splits);
 
     let cursor_binding = match &mode {
         Mode::RoundRobin(expr) => quote! {
@@ -132,10 +153,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         _ => TokenStream::new(),
     };
 
-    // 3. The step for one branch inside the poll loop.
+    // 3. The step for one branch inside the poll function.
     let step = |i: usize| -> TokenStream {
-        let enabled = &enabled[i];
-        let fut = &futs[i];
+        let leaf = &leaves[i];
+        let i_lit = Literal::usize_unsuffixed(i);
         let advance_cursor = match &mode {
             Mode::RoundRobin(_) => {
                 let next = Literal::usize_unsuffixed(i + 1);
@@ -162,22 +183,20 @@ pub(crate) fn expand(select: Select) -> TokenStream {
                 if #hit {
                     #win
                 }
-                #enabled = false;
+                #enabled.clear(#i_lit);
             }
         };
         quote! {
-            if #enabled {
-                if (&#private::Probe(&*#fut)).__patience_is_terminated() {
-                    #enabled = false;
+            if #enabled.get(#i_lit) {
+                if (&#private::Probe(&*#leaf)).__patience_is_terminated() {
+                    #enabled.clear(#i_lit);
                 } else if let ::core::task::Poll::Ready(#value) =
-                    ::core::future::Future::poll(::core::pin::Pin::as_mut(&mut #fut), #cx)
+                    ::core::future::Future::poll(#leaf.as_mut(), #child_cx)
                 {
                     // `mut`: a `ref mut` binding in the pattern test borrows it mutably.
                     #[allow(unused_mut)]
                     let mut #value = #value;
                     #on_ready
-                } else {
-                    #pending = true;
                 }
             }
         }
@@ -189,38 +208,92 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         Mode::Fair => Some(quote!(#private::random_start(#n))),
         Mode::RoundRobin(_) => Some(quote!(*#cursor % #n)),
     };
-    let poll_loop = match start_expr {
-        // Written order: straight-line code, no dispatch.
-        None => {
-            let steps = (0..n).map(step);
-            quote! { #(#steps)* }
-        }
-        Some(start_expr) => {
-            let arms = (0..n).map(|i| {
-                let i_lit = Literal::usize_unsuffixed(i);
-                let step = step(i);
-                quote! { #i_lit => { #step } }
-            });
+    let (state_init, poll_section) = if tracked {
+        let biased = start_expr.is_none();
+        let start_expr = start_expr.unwrap_or_else(|| quote!(0));
+        let (last, rest) = (step(n - 1), (0..n - 1).map(step));
+        let numbers = (0..n - 1).map(Literal::usize_unsuffixed);
+        (
             quote! {
-                let #start: ::core::primitive::usize = #start_expr;
-                let mut #index: ::core::primitive::usize = #start;
-                let mut #left: ::core::primitive::usize = #n;
-                loop {
+                (
+                    #private::Enabled::<#words>::new([#(#conditions,)*]),
+                    #private::Tracked::<#n, #words, #biased>::new(),
+                )
+            },
+            quote! {
+                let (#enabled, #woken) = #state;
+                let mut #woken = #woken.woken_from(#cx, #start_expr);
+                while let ::core::option::Option::Some(#index) = #woken.next() {
+                    let #waker = #woken.waker(#index);
+                    let #child_cx = &mut ::core::task::Context::from_waker(&#waker);
                     match #index {
-                        #(#arms)*
-                        _ => {}
+                        #( #numbers => { #rest } )*
+                        _ => { #last }
                     }
-                    #left -= 1;
-                    if #left == 0 {
-                        break;
+                }
+            },
+        )
+    } else {
+        let state_init = quote! { #private::Enabled::<#words>::new([#(#conditions,)*]) };
+        let poll_section = match start_expr {
+            // Written order: straight-line code, no dispatch.
+            None => {
+                let steps = (0..n).map(step);
+                quote! {
+                    let #enabled = #state;
+                    #(#steps)*
+                }
+            }
+            // Branches `start..n`, then `0..start`: one copy of each step in a chain of
+            // nested labeled blocks. A `match` jumps to the end of block `from`, after
+            // which the steps follow one another; before step `i`, `if to == i` leaves
+            // the chain. The first pass runs `start..n`, the second `0..start`. Each
+            // guard compares with a constant and is almost never taken, so the only
+            // unpredictable branch per pass is the jump into the chain.
+            Some(start_expr) => {
+                let label =
+                    |i: usize| syn::Lifetime::new(&format!("'__step_{i}"), Span::mixed_site());
+                let chain_label = syn::Lifetime::new("'__chain", Span::mixed_site());
+                let targets = (0..n).map(|i| {
+                    let label = label(i);
+                    if i + 1 == n {
+                        quote! { _ => break #label, }
+                    } else {
+                        let i_lit = Literal::usize_unsuffixed(i);
+                        quote! { #i_lit => break #label, }
                     }
-                    #index += 1;
-                    if #index == #n {
-                        #index = 0;
+                });
+                let mut chain = quote! { match #lo { #(#targets)* } };
+                for i in 0..n {
+                    let label = label(i);
+                    let step = step(i);
+                    let guard = (i > 0).then(|| {
+                        let i_lit = Literal::usize_unsuffixed(i);
+                        quote! { if #hi == #i_lit { break #chain_label; } }
+                    });
+                    chain = quote! {
+                        #label: { #chain }
+                        #guard
+                        #step
+                    };
+                }
+                quote! {
+                    let #enabled = #state;
+                    let #start: ::core::primitive::usize = #start_expr;
+                    let (mut #lo, mut #hi): (::core::primitive::usize, ::core::primitive::usize) =
+                        (#start, #n);
+                    loop {
+                        #chain_label: { #chain }
+                        if #lo == 0 {
+                            break;
+                        }
+                        #hi = #lo;
+                        #lo = 0;
                     }
                 }
             }
-        }
+        };
+        (state_init, poll_section)
     };
 
     // Every branch disabled: `else` if given, otherwise `default` if given, otherwise
@@ -272,19 +345,22 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             match {
                 #[allow(unused_imports)]
                 use #private::{ProbeFused as _, ProbePlain as _};
-                #(#conditions)*
+                let #state = #state_init;
                 let (#(#futs,)*) = (#(#exprs,)*);
-                #(#pins)*
                 #cursor_binding
-                let #out = ::core::future::poll_fn(move |#cx| {
-                    let mut #pending = false;
-                    #poll_loop
-                    if #pending {
-                        #when_pending
-                    } else {
-                        #when_disabled
-                    }
-                })
+                let #out = #private::Select::new(
+                    #tree,
+                    #state,
+                    move |#list, #state, #cx| {
+                        #splits
+                        #poll_section
+                        if #enabled.any() {
+                            #when_pending
+                        } else {
+                            #when_disabled
+                        }
+                    },
+                )
                 .await;
                 #out
             } {
@@ -296,4 +372,39 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             }
         }
     }
+}
+
+/// The branch futures as a balanced binary tree of pairs: depth `log2(n)` whatever `n` is.
+fn tree(items: &[TokenStream]) -> TokenStream {
+    match items {
+        [single] => single.clone(),
+        _ => {
+            let (left, right) = items.split_at(items.len() / 2);
+            let (left, right) = (tree(left), tree(right));
+            quote! { (#left, #right) }
+        }
+    }
+}
+
+/// Statements that split the pinned tree `node` (covering branches `lo..hi`) down to one
+/// pinned `leaves[i]` per branch, mirroring [`tree`].
+fn split_tree(
+    private: &TokenStream,
+    node: &Ident,
+    lo: usize,
+    hi: usize,
+    leaves: &[Ident],
+    out: &mut TokenStream,
+) {
+    if hi - lo == 1 {
+        let leaf = &leaves[lo];
+        out.extend(quote! { let mut #leaf = #node; });
+        return;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let left = format_ident!("__node_{}_{}", lo, mid, span = Span::mixed_site());
+    let right = format_ident!("__node_{}_{}", mid, hi, span = Span::mixed_site());
+    out.extend(quote! { let (#left, #right) = #private::split(#node); });
+    split_tree(private, &left, lo, mid, leaves, out);
+    split_tree(private, &right, mid, hi, leaves, out);
 }

@@ -434,6 +434,20 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     /// Also makes sure child wake-ups reach the task that polls now.
     #[inline]
     pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
+        self.collect(cx, None)
+    }
+
+    /// Like [`woken`](Self::woken), but the children are listed from index `start`
+    /// (`< K`) up, then wrapping around, whatever the rotation or `BIASED` say. Used by
+    /// `select!`, whose mode picks the start.
+    #[inline]
+    pub fn woken_from(&mut self, cx: &Context<'_>, start: usize) -> Woken<'_, K, W> {
+        debug_assert!(start < K);
+        self.collect(cx, Some(start))
+    }
+
+    #[inline(always)]
+    fn collect(&mut self, cx: &Context<'_>, start: Option<usize>) -> Woken<'_, K, W> {
         let waker = cx.waker();
         let first_poll = self.shared.is_none();
         let shared: &Arc<Shared<K, W>> = self.shared.get_or_insert_with(|| {
@@ -474,11 +488,17 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
                 }
             })
         };
-        let start = shared.start.load(Ordering::Relaxed) as usize;
-        if !BIASED {
-            let next = if start + 1 >= K { 0 } else { start + 1 };
-            shared.start.store(next as u32, Ordering::Relaxed);
-        }
+        let start = match start {
+            Some(start) => start,
+            None => {
+                let start = shared.start.load(Ordering::Relaxed) as usize;
+                if !BIASED {
+                    let next = if start + 1 >= K { 0 } else { start + 1 };
+                    shared.start.store(next as u32, Ordering::Relaxed);
+                }
+                start
+            }
+        };
         Woken {
             raw: Arc::as_ptr(shared),
             _borrow: PhantomData,

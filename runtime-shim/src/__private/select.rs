@@ -2,9 +2,52 @@
 //!
 //! Everything here is called from macro expansions as `::patience::__private::select::…`.
 //! Only [`random_start`] needs std (a thread-local generator); the items used by `biased`
-//! and `round_robin` selects are plain `core` code.
+//! and `round_robin` selects are plain `core` code (apart from [`Tracked`], used above
+//! a branch count only).
+//!
+//! A select expands to one [`Select`] future (the same type as `join!`'s): it owns the
+//! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus a
+//! [`Tracked`] waker block for many branches) and a capture-free poll function written
+//! by the macro, which reaches each branch through [`split`].
 
 use futures_core::future::FusedFuture;
+
+pub use super::join::{Join as Select, Tracked, split};
+
+/// One flag per branch, packed: set while the branch may still be polled (its
+/// precondition held, it has not finished with a value its pattern rejects, and its
+/// future has not reported `is_terminated`). `W == branches.div_ceil(32)`.
+pub struct Enabled<const W: usize>([u32; W]);
+
+impl<const W: usize> Enabled<W> {
+    /// The flags from each branch's precondition, in branch order (`N <= 32 * W`).
+    #[inline(always)]
+    pub fn new<const N: usize>(enabled: [bool; N]) -> Self {
+        let mut words = [0u32; W];
+        for (i, on) in enabled.into_iter().enumerate() {
+            words[i / 32] |= u32::from(on) << (i % 32);
+        }
+        Enabled(words)
+    }
+
+    /// Whether branch `index` may be polled.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> bool {
+        self.0[index / 32] & (1 << (index % 32)) != 0
+    }
+
+    /// Disables branch `index` for the rest of this select.
+    #[inline(always)]
+    pub fn clear(&mut self, index: usize) {
+        self.0[index / 32] &= !(1 << (index % 32));
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.0.iter().any(|&word| word != 0)
+    }
+}
 
 /// Borrows a branch future so the expansion can ask, at the call site, whether it is a
 /// [`FusedFuture`] that has terminated, without requiring the trait.
