@@ -33,6 +33,25 @@ fn try_join_future_is_no_larger_than_tokio_try_join() {
     assert!(ours <= tokio, "patience {ours} bytes, tokio {tokio} bytes");
 }
 
+#[test]
+fn select_future_is_no_larger_than_tokio_select() {
+    let ours = size(&async {
+        patience::select! {
+            a = ready(1u64) => a,
+            b = child(2) => b,
+            c = child(3) => c,
+        }
+    });
+    let tokio = size(&async {
+        tokio::select! {
+            a = ready(1u64) => a,
+            b = child(2) => b,
+            c = child(3) => c,
+        }
+    });
+    assert!(ours <= tokio, "patience {ours} bytes, tokio {tokio} bytes");
+}
+
 thread_local! {
     static POLLS: Cell<u64> = const { Cell::new(0) };
 }

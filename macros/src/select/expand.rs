@@ -113,7 +113,6 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let start = local("__start");
     let lo = local("__lo");
     let hi = local("__hi");
-    let index = local("__index");
     let woken = local("__woken");
     let waker = local("__waker");
 
@@ -186,8 +185,22 @@ pub(crate) fn expand(select: Select) -> TokenStream {
                 #enabled.clear(#i_lit);
             }
         };
+        // With per-branch wakers: only branches woken since the last poll (all of them
+        // on the first poll), each with its own waker.
+        let (tracked_guard, tracked_cx) = if tracked {
+            (
+                quote! { && #woken.contains(#i_lit) },
+                quote! {
+                    let #waker = #woken.waker(#i_lit);
+                    let #child_cx = &mut ::core::task::Context::from_waker(&#waker);
+                },
+            )
+        } else {
+            (TokenStream::new(), TokenStream::new())
+        };
         quote! {
-            if #enabled.get(#i_lit) {
+            if #enabled.get(#i_lit) #tracked_guard {
+                #tracked_cx
                 if (&#private::Probe(&*#leaf)).__patience_is_terminated() {
                     #enabled.clear(#i_lit);
                 } else if let ::core::task::Poll::Ready(#value) =
@@ -208,92 +221,81 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         Mode::Fair => Some(quote!(#private::random_start(#n))),
         Mode::RoundRobin(_) => Some(quote!(*#cursor % #n)),
     };
-    let (state_init, poll_section) = if tracked {
-        let biased = start_expr.is_none();
-        let start_expr = start_expr.unwrap_or_else(|| quote!(0));
-        let (last, rest) = (step(n - 1), (0..n - 1).map(step));
-        let numbers = (0..n - 1).map(Literal::usize_unsuffixed);
-        (
-            quote! {
-                (
-                    #private::Enabled::<#words>::new([#(#conditions,)*]),
-                    #private::Tracked::<#n, #words, #biased>::new(),
-                )
-            },
-            quote! {
-                let (#enabled, #woken) = #state;
-                let mut #woken = #woken.woken_from(#cx, #start_expr);
-                while let ::core::option::Option::Some(#index) = #woken.next() {
-                    let #waker = #woken.waker(#index);
-                    let #child_cx = &mut ::core::task::Context::from_waker(&#waker);
-                    match #index {
-                        #( #numbers => { #rest } )*
-                        _ => { #last }
-                    }
-                }
-            },
-        )
+    let state_init = if tracked {
+        let biased = matches!(mode, Mode::Biased);
+        quote! {
+            (
+                #private::Enabled::<#words>::new([#(#conditions,)*]),
+                #private::Tracked::<#n, #words, #biased>::new(),
+            )
+        }
     } else {
-        let state_init = quote! { #private::Enabled::<#words>::new([#(#conditions,)*]) };
-        let poll_section = match start_expr {
-            // Written order: straight-line code, no dispatch.
-            None => {
-                let steps = (0..n).map(step);
-                quote! {
-                    let #enabled = #state;
-                    #(#steps)*
-                }
+        quote! { #private::Enabled::<#words>::new([#(#conditions,)*]) }
+    };
+    let take_state = if tracked {
+        quote! {
+            let (#enabled, #woken) = #state;
+            let #woken = #woken.drain(#cx);
+        }
+    } else {
+        quote! { let #enabled = #state; }
+    };
+    let poll_section = match start_expr {
+        // Written order: straight-line code, no dispatch.
+        None => {
+            let steps = (0..n).map(step);
+            quote! {
+                #take_state
+                #(#steps)*
             }
-            // Branches `start..n`, then `0..start`: one copy of each step in a chain of
-            // nested labeled blocks. A `match` jumps to the end of block `from`, after
-            // which the steps follow one another; before step `i`, `if to == i` leaves
-            // the chain. The first pass runs `start..n`, the second `0..start`. Each
-            // guard compares with a constant and is almost never taken, so the only
-            // unpredictable branch per pass is the jump into the chain.
-            Some(start_expr) => {
-                let label =
-                    |i: usize| syn::Lifetime::new(&format!("'__step_{i}"), Span::mixed_site());
-                let chain_label = syn::Lifetime::new("'__chain", Span::mixed_site());
-                let targets = (0..n).map(|i| {
-                    let label = label(i);
-                    if i + 1 == n {
-                        quote! { _ => break #label, }
-                    } else {
-                        let i_lit = Literal::usize_unsuffixed(i);
-                        quote! { #i_lit => break #label, }
-                    }
+        }
+        // Branches `start..n`, then `0..start`: one copy of each step in a chain of
+        // nested labeled blocks. A `match` jumps to the end of block `from`, after
+        // which the steps follow one another; before step `i`, `if to == i` leaves
+        // the chain. The first pass runs `start..n`, the second `0..start`. Each
+        // guard compares with a constant and is almost never taken, so the only
+        // unpredictable branch per pass is the jump into the chain.
+        Some(start_expr) => {
+            let label = |i: usize| syn::Lifetime::new(&format!("'__step_{i}"), Span::mixed_site());
+            let chain_label = syn::Lifetime::new("'__chain", Span::mixed_site());
+            let targets = (0..n).map(|i| {
+                let label = label(i);
+                if i + 1 == n {
+                    quote! { _ => break #label, }
+                } else {
+                    let i_lit = Literal::usize_unsuffixed(i);
+                    quote! { #i_lit => break #label, }
+                }
+            });
+            let mut chain = quote! { match #lo { #(#targets)* } };
+            for i in 0..n {
+                let label = label(i);
+                let step = step(i);
+                let guard = (i > 0).then(|| {
+                    let i_lit = Literal::usize_unsuffixed(i);
+                    quote! { if #hi == #i_lit { break #chain_label; } }
                 });
-                let mut chain = quote! { match #lo { #(#targets)* } };
-                for i in 0..n {
-                    let label = label(i);
-                    let step = step(i);
-                    let guard = (i > 0).then(|| {
-                        let i_lit = Literal::usize_unsuffixed(i);
-                        quote! { if #hi == #i_lit { break #chain_label; } }
-                    });
-                    chain = quote! {
-                        #label: { #chain }
-                        #guard
-                        #step
-                    };
-                }
-                quote! {
-                    let #enabled = #state;
-                    let #start: ::core::primitive::usize = #start_expr;
-                    let (mut #lo, mut #hi): (::core::primitive::usize, ::core::primitive::usize) =
-                        (#start, #n);
-                    loop {
-                        #chain_label: { #chain }
-                        if #lo == 0 {
-                            break;
-                        }
-                        #hi = #lo;
-                        #lo = 0;
+                chain = quote! {
+                    #label: { #chain }
+                    #guard
+                    #step
+                };
+            }
+            quote! {
+                #take_state
+                let #start: ::core::primitive::usize = #start_expr;
+                let (mut #lo, mut #hi): (::core::primitive::usize, ::core::primitive::usize) =
+                    (#start, #n);
+                loop {
+                    #chain_label: { #chain }
+                    if #lo == 0 {
+                        break;
                     }
+                    #hi = #lo;
+                    #lo = 0;
                 }
             }
-        };
-        (state_init, poll_section)
+        }
     };
 
     // Every branch disabled: `else` if given, otherwise `default` if given, otherwise

@@ -437,13 +437,12 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
         self.collect(cx, None)
     }
 
-    /// Like [`woken`](Self::woken), but the children are listed from index `start`
-    /// (`< K`) up, then wrapping around, whatever the rotation or `BIASED` say. Used by
-    /// `select!`, whose mode picks the start.
+    /// Like [`woken`](Self::woken), for callers that visit the children in an order of
+    /// their own and ask [`Woken::contains`] for each (`select!`): the rotation is left
+    /// alone, and [`Woken::next`] would list the children from index 0.
     #[inline]
-    pub fn woken_from(&mut self, cx: &Context<'_>, start: usize) -> Woken<'_, K, W> {
-        debug_assert!(start < K);
-        self.collect(cx, Some(start))
+    pub fn drain(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
+        self.collect(cx, Some(0))
     }
 
     #[inline(always)]
@@ -578,6 +577,13 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
             self.step += 1;
         }
         None
+    }
+
+    /// Whether child `index` is to be polled now (listed and not yet returned by
+    /// [`next`](Self::next)).
+    #[inline(always)]
+    pub fn contains(&self, index: usize) -> bool {
+        self.words[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// The waker child `index` must be polled with.
