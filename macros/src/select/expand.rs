@@ -74,7 +74,7 @@ fn tree_path(node: &Ident, index: usize, n: usize, leaf: TokenStream) -> TokenSt
 /// per select, on its first poll), so that a poll after a wake-up polls only the woken
 /// branches: at most K + 1 branch polls for K pending branches of which one is woken.
 /// Smaller selects poll every enabled branch on every poll, with no allocation.
-const TRACK_ABOVE: usize = 64;
+const TRACK_ABOVE: usize = 12;
 
 pub(crate) fn expand(select: Select) -> TokenStream {
     let Select {
@@ -222,11 +222,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         Mode::RoundRobin(_) => Some(quote!(*#cursor % #n)),
     };
     let state_init = if tracked {
-        let biased = matches!(mode, Mode::Biased);
         quote! {
             (
                 #private::Enabled::<#words>::new([#(#conditions,)*]),
-                #private::Tracked::<#n, #words, #biased>::new(),
+                #private::BranchWakers::<#n, #words>::new(),
             )
         }
     } else {

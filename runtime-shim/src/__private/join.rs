@@ -434,19 +434,6 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     /// Also makes sure child wake-ups reach the task that polls now.
     #[inline]
     pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
-        self.collect(cx, None)
-    }
-
-    /// Like [`woken`](Self::woken), for callers that visit the children in an order of
-    /// their own and ask [`Woken::contains`] for each (`select!`): the rotation is left
-    /// alone, and [`Woken::next`] would list the children from index 0.
-    #[inline]
-    pub fn drain(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
-        self.collect(cx, Some(0))
-    }
-
-    #[inline(always)]
-    fn collect(&mut self, cx: &Context<'_>, start: Option<usize>) -> Woken<'_, K, W> {
         let waker = cx.waker();
         let first_poll = self.shared.is_none();
         let shared: &Arc<Shared<K, W>> = self.shared.get_or_insert_with(|| {
@@ -487,17 +474,11 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
                 }
             })
         };
-        let start = match start {
-            Some(start) => start,
-            None => {
-                let start = shared.start.load(Ordering::Relaxed) as usize;
-                if !BIASED {
-                    let next = if start + 1 >= K { 0 } else { start + 1 };
-                    shared.start.store(next as u32, Ordering::Relaxed);
-                }
-                start
-            }
-        };
+        let start = shared.start.load(Ordering::Relaxed) as usize;
+        if !BIASED {
+            let next = if start + 1 >= K { 0 } else { start + 1 };
+            shared.start.store(next as u32, Ordering::Relaxed);
+        }
         Woken {
             raw: Arc::as_ptr(shared),
             _borrow: PhantomData,
@@ -577,13 +558,6 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
             self.step += 1;
         }
         None
-    }
-
-    /// Whether child `index` is to be polled now (listed and not yet returned by
-    /// [`next`](Self::next)).
-    #[inline(always)]
-    pub fn contains(&self, index: usize) -> bool {
-        self.words[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// The waker child `index` must be polled with.

@@ -2,17 +2,18 @@
 //!
 //! Everything here is called from macro expansions as `::patience::__private::select::…`.
 //! Only [`random_start`] needs std (a thread-local generator); the items used by `biased`
-//! and `round_robin` selects are plain `core` code (apart from [`Tracked`], used above
-//! a branch count only).
+//! and `round_robin` selects are plain `core` code (apart from [`BranchWakers`], used
+//! above a branch count only).
 //!
 //! A select expands to one [`Select`] future (the same type as `join!`'s): it owns the
-//! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus a
-//! [`Tracked`] waker block for many branches) and a capture-free poll function written
+//! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus
+//! [`BranchWakers`] for many branches) and a capture-free poll function written
 //! by the macro, which reaches each branch through [`split`].
 
 use futures_core::future::FusedFuture;
 
-pub use super::join::{Join as Select, Tracked, split};
+pub use super::join::{Join as Select, split};
+pub use super::wakers::{BranchWakers, Woken};
 
 /// One flag per branch, packed: set while the branch may still be polled (its
 /// precondition held, it has not finished with a value its pattern rejects, and its
