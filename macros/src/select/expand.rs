@@ -7,12 +7,16 @@
 //!     enum __PatienceSelectOutcome<B> { __Won(B), __Disabled, [__Default] }
 //!     enum __PatienceSelectNode<L, R> { __L(L), __R(R) }      // when n > 1
 //!     match {
-//!         let mut <enabled_i>: bool = <condition_i or true>;  // all conditions first
+//!         let <state> = Enabled::new([<condition_i or true>, …]);  // all conditions first
+//!                                         // (with BranchWakers::new(), above 12 branches)
 //!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
-//!         let mut <fut_i> = pin!(IntoFuture::into_future(<fut_i>));
 //!         [let <cursor>: &mut usize = <round_robin cursor>;]
-//!         let <out> = poll_fn(move |cx| { … poll loop … }).await;
-//!         <out>                                               // the futures drop here
+//!         let <out> = Select::new(
+//!             (into_future(<fut_0>), (into_future(<fut_1>), …)),  // balanced tree of pairs
+//!             <state>,
+//!             move |<list>, <state>, <cx>| { split the tree; … poll steps … },
+//!         ).await;                                            // the futures drop here
+//!         <out>
 //!     } {
 //!         // Branch i's value sits at the end of a path of __L/__R through a balanced tree.
 //!         __PatienceSelectOutcome::__Won(__L(__R(<pattern_1>))) => <handler_1>,
@@ -23,9 +27,12 @@
 //! }
 //! ```
 //!
-//! The poll loop is straight-line code in written order for `biased` (and for a single
-//! branch); otherwise a `loop` over `match index { 0 => …, 1 => …, … }` that starts at the
-//! index the mode chose and wraps around once.
+//! The poll closure captures nothing but the round-robin cursor. Its steps are
+//! straight-line code in written order for `biased` (and for a single branch). For `fair`
+//! and `round_robin` they form a chain of nested labeled blocks: a `match` on the start
+//! index breaks out of block `start`, after which the steps run in order; a second pass
+//! runs from 0 up to the start. Above 12 branches each step is also guarded by "this
+//! branch was woken" and polls with the branch's own waker.
 //!
 //! The poll loop never binds a user pattern: it tests a ready value with
 //! `match value { <pattern> if { hit = true; false } => unreachable(), _ => {} }`. A guard

@@ -56,10 +56,13 @@ impl Block {
 
     fn set_parent(&self, waker: Option<&Waker>) {
         let mut parent = self.parent.lock().unwrap_or_else(PoisonError::into_inner);
-        match (waker, &*parent) {
-            (Some(new), Some(old)) if old.will_wake(new) => {}
-            _ => *parent = waker.cloned(),
-        }
+        let old = match (waker, &*parent) {
+            (Some(new), Some(old)) if old.will_wake(new) => None,
+            _ => core::mem::replace(&mut *parent, waker.cloned()),
+        };
+        drop(parent);
+        // Dropped outside the lock: dropping a waker may run arbitrary code.
+        drop(old);
     }
 }
 
