@@ -58,29 +58,32 @@ const NODE: &str = "__PatienceSelectNode";
 /// The output is a tree rather than one enum with a variant per branch because type
 /// inference of an `n`-parameter enum named `n` times costs O(n²) variables and grows
 /// much faster than that in practice; the tree costs O(log n) per mention.
-fn tree_path(node: &Ident, index: usize, n: usize, leaf: TokenStream) -> TokenStream {
+fn tree_path(index: usize, n: usize, leaf: TokenStream) -> TokenStream {
     let (mut lo, mut hi) = (0, n);
     let mut steps = Vec::new();
     while hi - lo > 1 {
         let mid = lo + (hi - lo) / 2;
         if index < mid {
-            steps.push(quote!(__L));
+            steps.push(quote!(__PatienceL));
             hi = mid;
         } else {
-            steps.push(quote!(__R));
+            steps.push(quote!(__PatienceR));
             lo = mid;
         }
     }
     steps
         .iter()
         .rev()
-        .fold(leaf, |inner, step| quote!(#node::#step(#inner)))
+        .fold(leaf, |inner, step| quote!(#step(#inner)))
 }
 
-/// Selects with more branches than this give each branch its own waker (one allocation
-/// per select, on its first poll), so that a poll after a wake-up polls only the woken
-/// branches: at most K + 1 branch polls for K pending branches of which one is woken.
-/// Smaller selects poll every enabled branch on every poll, with no allocation.
+/// Selects with more branches than this give each branch its own waker (a block leased
+/// from a free list on the first poll), so that a poll after a wake-up polls only the
+/// woken branches: K + 1 branch polls when one of K pending branches is woken. Smaller
+/// selects poll every enabled branch on every poll, with no lease and no atomics.
+/// Measured (release, ns per select, fair mode, one of K gates woken): at K = 8, polling
+/// every branch is 0.75x `tokio::select!`; at K = 32, per-branch wakers are 0.83x
+/// (polling every branch: 0.86x, with 1.5 K polls instead of K + 1).
 const TRACK_ABOVE: usize = 12;
 
 pub(crate) fn expand(select: Select) -> TokenStream {
@@ -105,11 +108,11 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let node = Ident::new(NODE, Span::call_site());
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let cx = local("__cx");
-    let child_cx = if tracked {
-        local("__child_cx")
-    } else {
-        cx.clone()
-    };
+    // Aliases the expansion imports into its block, to keep the output short.
+    let alias = Ident::new("__patience_select", Span::call_site());
+    let some = Ident::new("__PatienceSome", Span::call_site());
+    let ready = Ident::new("__PatienceReady", Span::call_site());
+    let polled = local("__polled");
     let hit = local("__hit");
     let value = local("__value");
     let out = local("__out");
@@ -121,7 +124,6 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let lo = local("__lo");
     let hi = local("__hi");
     let woken = local("__woken");
-    let waker = local("__waker");
 
     let futs: Vec<Ident> = (0..n)
         .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
@@ -150,7 +152,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         .collect();
     let tree = tree(&into_futures);
     let mut splits = TokenStream::new();
-    split_tree(&private, &list, 0, n, &leaves, &mut splits);
+    split_tree(&quote!(#alias), &list, 0, n, &leaves, &mut splits);
 
     let cursor_binding = match &mode {
         Mode::RoundRobin(expr) => quote! {
@@ -170,10 +172,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             }
             _ => TokenStream::new(),
         };
-        let won = tree_path(&node, i, n, quote!(#value));
+        let won = tree_path(i, n, quote!(#value));
         let win = quote! {
             #advance_cursor
-            return ::core::task::Poll::Ready(#output::__Won(#won));
+            return #ready(#output::__Won(#won));
         };
         let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
             win
@@ -182,42 +184,22 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             quote! {
                 let mut #hit = false;
                 match #value {
-                    #[allow(unused_variables, unused_mut)]
-                    #pat if { #hit = true; false } => #private::unreachable(),
+                    #pat if { #hit = true; false } => #alias::unreachable(),
                     _ => {}
                 }
                 if #hit {
                     #win
                 }
-                #enabled.clear(#i_lit);
             }
         };
-        // With per-branch wakers: only branches woken since the last poll (all of them
-        // on the first poll), each with its own waker.
-        let (tracked_guard, tracked_cx) = if tracked {
-            (
-                quote! { && #woken.contains(#i_lit) },
-                quote! {
-                    let #waker = #woken.waker(#i_lit);
-                    let #child_cx = &mut ::core::task::Context::from_waker(&#waker);
-                },
-            )
-        } else {
-            (TokenStream::new(), TokenStream::new())
-        };
+        // `mut`: a `ref mut` binding in the pattern test borrows the value mutably.
         quote! {
-            if #enabled.get(#i_lit) #tracked_guard {
-                #tracked_cx
-                if (&#private::Probe(&*#leaf)).__patience_is_terminated() {
-                    #enabled.clear(#i_lit);
-                } else if let ::core::task::Poll::Ready(#value) =
-                    ::core::future::Future::poll(#leaf.as_mut(), #child_cx)
-                {
-                    // `mut`: a `ref mut` binding in the pattern test borrows it mutably.
-                    #[allow(unused_mut)]
-                    let mut #value = #value;
-                    #on_ready
-                }
+            if let #some(mut #value) = #polled.poll(
+                #i_lit,
+                (&#alias::Probe(&*#leaf)).__patience_is_terminated(),
+                #leaf.as_mut(),
+            ) {
+                #on_ready
             }
         }
     };
@@ -241,10 +223,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let take_state = if tracked {
         quote! {
             let (#enabled, #woken) = #state;
-            let #woken = #woken.drain(#cx);
+            let mut #polled = #alias::WokenBranches::new(#enabled, #woken, #cx);
         }
     } else {
-        quote! { let #enabled = #state; }
+        quote! { let mut #polled = #alias::Branches::new(#state, #cx); }
     };
     let poll_section = match start_expr {
         // Written order: straight-line code, no dispatch.
@@ -321,7 +303,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let arms = branches.iter().enumerate().map(|(i, branch)| {
         let pat = &branch.pat;
         let handler = &branch.handler;
-        let won = tree_path(&node, i, n, quote!(#pat));
+        let won = tree_path(i, n, quote!(#pat));
         quote! { #output::__Won(#won) => #handler, }
     });
     let disabled_arm = match &else_handler {
@@ -335,9 +317,11 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         quote! {
             #[allow(non_camel_case_types, dead_code)]
             enum #node<__Left, __Right> {
-                __L(__Left),
-                __R(__Right),
+                __PatienceL(__Left),
+                __PatienceR(__Right),
             }
+            #[allow(unused_imports)]
+            use #node::{__PatienceL, __PatienceR};
         }
     });
 
@@ -352,17 +336,23 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             #node_enum
             match {
                 #[allow(unused_imports)]
-                use #private::{ProbeFused as _, ProbePlain as _};
+                use #private::{self as #alias, ProbeFused as _, ProbePlain as _};
+                #[allow(unused_imports)]
+                use ::core::{option::Option::Some as #some, task::Poll::Ready as #ready};
                 let #state = #state_init;
                 let (#(#futs,)*) = (#(#exprs,)*);
                 #cursor_binding
-                let #out = #private::Select::new(
+                // The closure holds no user code but the patterns of the pattern tests,
+                // whose bindings are unused, and whose values need `mut` only for a
+                // `ref mut` binding.
+                #[allow(unused_mut, unused_variables)]
+                let #out = #alias::Select::new(
                     #tree,
                     #state,
                     move |#list, #state, #cx| {
                         #splits
                         #poll_section
-                        if #enabled.any() {
+                        if #polled.any() {
                             #when_pending
                         } else {
                             #when_disabled

@@ -10,10 +10,15 @@
 //! [`BranchWakers`] for many branches) and a capture-free poll function written
 //! by the macro, which reaches each branch through [`split`].
 
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
+
 use futures_core::future::FusedFuture;
 
 pub use super::join::{Join as Select, split};
-pub use super::wakers::{BranchWakers, Woken};
+pub use super::wakers::BranchWakers;
+use super::wakers::Woken;
 
 /// One flag per branch, packed: set while the branch may still be polled (its
 /// precondition held, it has not finished with a value its pattern rejects, and its
@@ -82,6 +87,112 @@ impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
     #[inline(always)]
     fn __patience_is_terminated(&self) -> bool {
         false
+    }
+}
+
+/// Polls branches for a select without per-branch wakers: each with the task's waker.
+pub struct Branches<'a, 'b, 'c, const W: usize> {
+    enabled: &'a mut Enabled<W>,
+    cx: &'b mut Context<'c>,
+}
+
+impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
+    /// For one poll of the select.
+    #[inline(always)]
+    pub fn new(enabled: &'a mut Enabled<W>, cx: &'b mut Context<'c>) -> Self {
+        Branches { enabled, cx }
+    }
+
+    /// Polls branch `index` if it is enabled, unless its future reports `terminated`
+    /// (the branch is then disabled). A branch that gives a value is disabled too: the
+    /// caller either returns it as the winner or leaves it disabled (pattern mismatch).
+    #[inline(always)]
+    pub fn poll<F: Future>(
+        &mut self,
+        index: usize,
+        terminated: bool,
+        future: Pin<&mut F>,
+    ) -> Option<F::Output> {
+        if !self.enabled.get(index) {
+            return None;
+        }
+        poll_enabled(self.enabled, index, terminated, future, self.cx)
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.enabled.any()
+    }
+}
+
+/// Polls branches for a select with per-branch wakers: only the woken ones (all on the
+/// first poll), each with its own waker.
+pub struct WokenBranches<'a, const W: usize> {
+    enabled: &'a mut Enabled<W>,
+    woken: Woken<W>,
+}
+
+impl<'a, const W: usize> WokenBranches<'a, W> {
+    /// For one poll of the select: drains the woken flags of `wakers`.
+    #[inline(always)]
+    pub fn new<const K: usize>(
+        enabled: &'a mut Enabled<W>,
+        wakers: &mut BranchWakers<K, W>,
+        cx: &Context<'_>,
+    ) -> Self {
+        WokenBranches {
+            enabled,
+            woken: wakers.drain(cx),
+        }
+    }
+
+    /// Like [`Branches::poll`], for a branch that was woken since the last poll.
+    #[inline(always)]
+    pub fn poll<F: Future>(
+        &mut self,
+        index: usize,
+        terminated: bool,
+        future: Pin<&mut F>,
+    ) -> Option<F::Output> {
+        if !self.enabled.get(index) || !self.woken.contains(index) {
+            return None;
+        }
+        let waker = self.woken.waker(index);
+        poll_enabled(
+            self.enabled,
+            index,
+            terminated,
+            future,
+            &mut Context::from_waker(&waker),
+        )
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.enabled.any()
+    }
+}
+
+#[inline(always)]
+fn poll_enabled<F: Future, const W: usize>(
+    enabled: &mut Enabled<W>,
+    index: usize,
+    terminated: bool,
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Option<F::Output> {
+    if terminated {
+        enabled.clear(index);
+        return None;
+    }
+    match future.poll(cx) {
+        Poll::Ready(value) => {
+            enabled.clear(index);
+            Some(value)
+        }
+        Poll::Pending => None,
     }
 }
 
