@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! {
-//!     enum __PatienceSelectOutcome<B> { __Won(B), __Disabled, [__Default] }
+//!     enum __PatienceSelectOutcome<B> { __PatienceWon(B), __Disabled, [__Default] }
 //!     enum __PatienceSelectNode<L, R> { __L(L), __R(R) }      // when n > 1
 //!     match {
 //!         let <state> = Enabled::new([<condition_i or true>, …]);  // all conditions first
@@ -18,8 +18,9 @@
 //!         ).await;                                            // the futures drop here
 //!         <out>
 //!     } {
-//!         // Branch i's value sits at the end of a path of __L/__R through a balanced tree.
-//!         __PatienceSelectOutcome::__Won(__L(__R(<pattern_1>))) => <handler_1>,
+//!         // Branch i's value sits at the end of a path of L/R through a balanced tree
+//!         // (the variants are imported into the block: shorter output).
+//!         __PatienceWon(__PatienceL(__PatienceR(<pattern_1>))) => <handler_1>,
 //!         …                                                   // outside any closure
 //!         __PatienceSelectOutcome::__Disabled => <else, or the panic>,
 //!         [__PatienceSelectOutcome::__Default => <default>,]
@@ -175,14 +176,13 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let won = tree_path(i, n, quote!(#value));
         let win = quote! {
             #advance_cursor
-            return #ready(#output::__Won(#won));
+            return #ready(__PatienceWon(#won));
         };
         let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
             win
         } else {
             let pat = &branches[i].pat;
             quote! {
-                let mut #hit = false;
                 match #value {
                     #pat if { #hit = true; false } => #alias::unreachable(),
                     _ => {}
@@ -304,7 +304,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let pat = &branch.pat;
         let handler = &branch.handler;
         let won = tree_path(i, n, quote!(#pat));
-        quote! { #output::__Won(#won) => #handler, }
+        quote! { __PatienceWon(#won) => #handler, }
     });
     let disabled_arm = match &else_handler {
         Some(handler) => quote! { #output::__Disabled => #handler, },
@@ -329,10 +329,11 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         {
             #[allow(non_camel_case_types, dead_code)]
             enum #output<__Branch> {
-                __Won(__Branch),
+                __PatienceWon(__Branch),
                 __Disabled,
                 #default_variant
             }
+            use #output::__PatienceWon;
             #node_enum
             match {
                 #[allow(unused_imports)]
@@ -351,6 +352,8 @@ pub(crate) fn expand(select: Select) -> TokenStream {
                     #state,
                     move |#list, #state, #cx| {
                         #splits
+                        // Set by a pattern test that matches; the branch then returns.
+                        let mut #hit = false;
                         #poll_section
                         if #polled.any() {
                             #when_pending

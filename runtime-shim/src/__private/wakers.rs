@@ -9,7 +9,8 @@
 //! Instead, blocks are never deallocated: a select leases one from a free list (this
 //! thread's, else a global one) on its first poll and returns it when dropped, so a waker's pointer stays valid
 //! forever and cloning or dropping a waker does nothing. The memory kept is bounded by
-//! the largest number of large selects alive at once (a few hundred bytes each).
+//! the largest number of large selects alive at once (16 bytes per branch and a few
+//! words each).
 //!
 //! A waker that outlives its select may later set a flag of, and wake, whichever select
 //! leases the block next. That is a spurious wake-up (the task polls, the woken branch
