@@ -184,7 +184,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             let pat = &branches[i].pat;
             quote! {
                 match #value {
-                    #pat if { #hit = true; false } => #alias::unreachable(),
+                    #pat if { #hit = true; false } => __patience_unreachable(),
                     _ => {}
                 }
                 if #hit {
@@ -196,8 +196,8 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         quote! {
             if let #some(mut #value) = #polled.poll(
                 #i_lit,
-                (&#alias::Probe(&*#leaf)).__patience_is_terminated(),
-                #leaf.as_mut(),
+                (&__PatienceProbe(&*#leaf)).__patience_is_terminated(),
+                &mut #leaf,
             ) {
                 #on_ready
             }
@@ -337,9 +337,14 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             #node_enum
             match {
                 #[allow(unused_imports)]
-                use #private::{self as #alias, ProbeFused as _, ProbePlain as _};
+                use #private::{
+                    self as #alias, Probe as __PatienceProbe, ProbeFused as _, ProbePlain as _,
+                    unreachable as __patience_unreachable,
+                };
                 #[allow(unused_imports)]
-                use ::core::{option::Option::Some as #some, task::Poll::Ready as #ready};
+                use ::core::{
+                    option::Option::Some as #some, task::Poll::Ready as #ready,
+                };
                 let #state = #state_init;
                 let (#(#futs,)*) = (#(#exprs,)*);
                 #cursor_binding

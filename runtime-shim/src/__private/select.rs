@@ -111,12 +111,12 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
         &mut self,
         index: usize,
         terminated: bool,
-        future: Pin<&mut F>,
+        future: &mut Pin<&mut F>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) {
             return None;
         }
-        poll_enabled(self.enabled, index, terminated, future, self.cx)
+        poll_enabled(self.enabled, index, terminated, future.as_mut(), self.cx)
     }
 
     /// Whether any branch is still enabled.
@@ -153,7 +153,7 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
         &mut self,
         index: usize,
         terminated: bool,
-        future: Pin<&mut F>,
+        future: &mut Pin<&mut F>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) || !self.woken.contains(index) {
             return None;
@@ -163,7 +163,7 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
             self.enabled,
             index,
             terminated,
-            future,
+            future.as_mut(),
             &mut Context::from_waker(&waker),
         )
     }
