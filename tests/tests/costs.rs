@@ -33,6 +33,25 @@ fn try_join_future_is_no_larger_than_tokio_try_join() {
     assert!(ours <= tokio, "patience {ours} bytes, tokio {tokio} bytes");
 }
 
+#[test]
+fn select_future_is_no_larger_than_tokio_select() {
+    let ours = size(&async {
+        patience::select! {
+            a = ready(1u64) => a,
+            b = child(2) => b,
+            c = child(3) => c,
+        }
+    });
+    let tokio = size(&async {
+        tokio::select! {
+            a = ready(1u64) => a,
+            b = child(2) => b,
+            c = child(3) => c,
+        }
+    });
+    assert!(ours <= tokio, "patience {ours} bytes, tokio {tokio} bytes");
+}
+
 thread_local! {
     static POLLS: Cell<u64> = const { Cell::new(0) };
 }
@@ -88,4 +107,46 @@ fn join_of_32_woken_one_at_a_time_makes_2k_child_polls_where_tokio_makes_560() {
 fn join_of_2_polls_as_often_as_tokio() {
     assert_eq!(join_polls!(patience::join, [0 1]), 5);
     assert_eq!(join_polls!(tokio::join, [0 1]), 5);
+}
+
+/// Polls a select over gates (all pending), then opens and wakes gate `$woken` and polls
+/// again: the select must finish with that gate's index. Returns the child polls made.
+macro_rules! select_polls {
+    ($select:path, [$($mode:tt)*], $woken:expr, [$($i:tt)*]) => {{
+        let opens: Vec<Cell<bool>> = vec![$( { let _ = $i; Cell::new(false) } ),*];
+        let wakers: Vec<Cell<Option<Waker>>> = vec![$( { let _ = $i; Cell::new(None) } ),*];
+        POLLS.with(|p| p.set(0));
+        let mut fut = pin!(async {
+            $select! { $($mode)* $( () = Gate { open: &opens[$i], waker: &wakers[$i] } => $i, )* }
+        });
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(fut.as_mut().poll(&mut cx).is_pending());
+        opens[$woken].set(true);
+        wakers[$woken].take().expect("the gate kept a waker").wake();
+        assert_eq!(fut.as_mut().poll(&mut cx), Poll::Ready($woken));
+        POLLS.with(|p| p.get())
+    }};
+}
+
+#[test]
+fn select_of_32_pending_then_one_woken_makes_k_plus_1_child_polls_in_every_mode() {
+    for woken in [0, 13, 31] {
+        let fair = select_polls!(patience::select, [], woken, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]);
+        let biased = select_polls!(patience::select, [biased;], woken, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]);
+        let mut cursor = 5;
+        let round_robin = select_polls!(patience::select, [round_robin(&mut cursor);], woken, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]);
+        assert_eq!((fair, biased, round_robin), (33, 33, 33), "woken: {woken}");
+        assert_eq!(cursor, woken + 1);
+        // tokio polls every branch again, up to the woken one.
+        let tokio = select_polls!(tokio::select, [biased;], woken, [0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26 27 28 29 30 31]);
+        assert_eq!(tokio, 32 + woken as u64 + 1);
+    }
+}
+
+#[test]
+fn select_of_8_polls_every_pending_branch_again_like_tokio() {
+    // Below the per-branch-waker threshold: no allocation, and written order for biased.
+    let ours = select_polls!(patience::select, [biased;], 5, [0 1 2 3 4 5 6 7]);
+    let tokio = select_polls!(tokio::select, [biased;], 5, [0 1 2 3 4 5 6 7]);
+    assert_eq!((ours, tokio), (14, 14));
 }

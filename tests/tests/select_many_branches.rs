@@ -83,3 +83,94 @@ fn two_hundred_branches_round_robin() {
     let expected: Vec<usize> = (0..400).map(|k| k % 200).collect();
     assert_eq!(winners, expected);
 }
+
+/// Pending on its first poll (waking its own waker), then ready with `Some(value)`.
+struct YieldOnce(bool, usize);
+
+impl Future for YieldOnce {
+    type Output = Option<usize>;
+    fn poll(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        if self.0 {
+            std::task::Poll::Ready(Some(self.1))
+        } else {
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+}
+
+/// 16 branches, above the threshold where each branch gets its own waker: branches
+/// whose value their pattern rejects are disabled, a branch that wakes its own waker is
+/// polled again and wins, and when every branch is disabled `else` runs.
+#[test]
+fn sixteen_branches_with_their_own_wakers() {
+    let won = block_on(async {
+        patience::select! {
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = YieldOnce(false, 7) => v,
+            Some(v) = pending::<Option<usize>>() => v,
+            Some(v) = pending::<Option<usize>>() => v,
+            Some(v) = pending::<Option<usize>>() => v,
+            Some(v) = pending::<Option<usize>>() => v,
+            Some(v) = pending::<Option<usize>>(), if false => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+            Some(v) = ready(None::<usize>) => v,
+        }
+    });
+    assert_eq!(won, 7);
+
+    for mode_biased in [false, true] {
+        let out = block_on(async {
+            if mode_biased {
+                patience::select! {
+                    biased;
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = pending::<Option<usize>>(), if false => v,
+                    Some(v) = YieldOnce(true, 1), if false => v,
+                    else => 99,
+                }
+            } else {
+                patience::select! {
+                    Some(v) = YieldOnce(false, 0) => v + 100,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    Some(v) = ready(None::<usize>) => v,
+                    else => 99,
+                }
+            }
+        });
+        assert_eq!(out, if mode_biased { 99 } else { 100 });
+    }
+}

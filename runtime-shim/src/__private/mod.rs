@@ -4,6 +4,7 @@
 pub mod async_trait;
 pub mod join;
 pub mod select;
+mod wakers;
 
 pub use crate::block_on::block_on;
 

@@ -2,9 +2,58 @@
 //!
 //! Everything here is called from macro expansions as `::patience::__private::select::…`.
 //! Only [`random_start`] needs std (a thread-local generator); the items used by `biased`
-//! and `round_robin` selects are plain `core` code.
+//! and `round_robin` selects are plain `core` code (apart from [`BranchWakers`], used
+//! above a branch count only).
+//!
+//! A select expands to one [`Select`] future (the same type as `join!`'s): it owns the
+//! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus
+//! [`BranchWakers`] for many branches) and a capture-free poll function written
+//! by the macro, which reaches each branch through [`split`].
+
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll};
 
 use futures_core::future::FusedFuture;
+
+pub use super::join::{Join as Select, split};
+pub use super::wakers::BranchWakers;
+use super::wakers::Woken;
+
+/// One flag per branch, packed: set while the branch may still be polled (its
+/// precondition held, it has not finished with a value its pattern rejects, and its
+/// future has not reported `is_terminated`). `W == branches.div_ceil(32)`.
+pub struct Enabled<const W: usize>([u32; W]);
+
+impl<const W: usize> Enabled<W> {
+    /// The flags from each branch's precondition, in branch order (`N <= 32 * W`).
+    #[inline(always)]
+    pub fn new<const N: usize>(enabled: [bool; N]) -> Self {
+        let mut words = [0u32; W];
+        for (i, on) in enabled.into_iter().enumerate() {
+            words[i / 32] |= u32::from(on) << (i % 32);
+        }
+        Enabled(words)
+    }
+
+    /// Whether branch `index` may be polled.
+    #[inline(always)]
+    pub fn get(&self, index: usize) -> bool {
+        self.0[index / 32] & (1 << (index % 32)) != 0
+    }
+
+    /// Disables branch `index` for the rest of this select.
+    #[inline(always)]
+    pub fn clear(&mut self, index: usize) {
+        self.0[index / 32] &= !(1 << (index % 32));
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.0.iter().any(|&word| word != 0)
+    }
+}
 
 /// Borrows a branch future so the expansion can ask, at the call site, whether it is a
 /// [`FusedFuture`] that has terminated, without requiring the trait.
@@ -38,6 +87,112 @@ impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
     #[inline(always)]
     fn __patience_is_terminated(&self) -> bool {
         false
+    }
+}
+
+/// Polls branches for a select without per-branch wakers: each with the task's waker.
+pub struct Branches<'a, 'b, 'c, const W: usize> {
+    enabled: &'a mut Enabled<W>,
+    cx: &'b mut Context<'c>,
+}
+
+impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
+    /// For one poll of the select.
+    #[inline(always)]
+    pub fn new(enabled: &'a mut Enabled<W>, cx: &'b mut Context<'c>) -> Self {
+        Branches { enabled, cx }
+    }
+
+    /// Polls branch `index` if it is enabled, unless its future reports `terminated`
+    /// (the branch is then disabled). A branch that gives a value is disabled too: the
+    /// caller either returns it as the winner or leaves it disabled (pattern mismatch).
+    #[inline(always)]
+    pub fn poll<F: Future>(
+        &mut self,
+        index: usize,
+        terminated: bool,
+        future: &mut Pin<&mut F>,
+    ) -> Option<F::Output> {
+        if !self.enabled.get(index) {
+            return None;
+        }
+        poll_enabled(self.enabled, index, terminated, future.as_mut(), self.cx)
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.enabled.any()
+    }
+}
+
+/// Polls branches for a select with per-branch wakers: only the woken ones (all on the
+/// first poll), each with its own waker.
+pub struct WokenBranches<'a, const W: usize> {
+    enabled: &'a mut Enabled<W>,
+    woken: Woken<W>,
+}
+
+impl<'a, const W: usize> WokenBranches<'a, W> {
+    /// For one poll of the select: drains the woken flags of `wakers`.
+    #[inline(always)]
+    pub fn new<const K: usize>(
+        enabled: &'a mut Enabled<W>,
+        wakers: &mut BranchWakers<K, W>,
+        cx: &Context<'_>,
+    ) -> Self {
+        WokenBranches {
+            enabled,
+            woken: wakers.drain(cx),
+        }
+    }
+
+    /// Like [`Branches::poll`], for a branch that was woken since the last poll.
+    #[inline(always)]
+    pub fn poll<F: Future>(
+        &mut self,
+        index: usize,
+        terminated: bool,
+        future: &mut Pin<&mut F>,
+    ) -> Option<F::Output> {
+        if !self.enabled.get(index) || !self.woken.contains(index) {
+            return None;
+        }
+        let waker = self.woken.waker(index);
+        poll_enabled(
+            self.enabled,
+            index,
+            terminated,
+            future.as_mut(),
+            &mut Context::from_waker(&waker),
+        )
+    }
+
+    /// Whether any branch is still enabled.
+    #[inline(always)]
+    pub fn any(&self) -> bool {
+        self.enabled.any()
+    }
+}
+
+#[inline(always)]
+fn poll_enabled<F: Future, const W: usize>(
+    enabled: &mut Enabled<W>,
+    index: usize,
+    terminated: bool,
+    future: Pin<&mut F>,
+    cx: &mut Context<'_>,
+) -> Option<F::Output> {
+    if terminated {
+        enabled.clear(index);
+        return None;
+    }
+    match future.poll(cx) {
+        Poll::Ready(value) => {
+            enabled.clear(index);
+            Some(value)
+        }
+        Poll::Pending => None,
     }
 }
 
