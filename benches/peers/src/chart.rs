@@ -18,8 +18,8 @@ const COLORS: [&str; 10] = [
 
 /// Renders the series as an SVG document: K on a log2 x axis, ns/op on a log10 y axis.
 pub fn svg(title: &str, series: &[Series]) -> String {
-    let (w, h) = (760.0, 420.0);
-    let (left, right, top, bottom) = (70.0, 250.0, 40.0, 50.0);
+    let (w, h) = (900.0, 420.0);
+    let (left, right, top, bottom) = (70.0, 350.0, 40.0, 50.0);
     let ks: Vec<usize> = series
         .iter()
         .flat_map(|s| s.points.iter().map(|p| p.0))
