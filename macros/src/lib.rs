@@ -16,6 +16,7 @@ mod async_trait;
 mod entry;
 mod join;
 mod select;
+mod tree;
 mod util;
 
 #[cfg(test)]

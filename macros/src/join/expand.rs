@@ -30,6 +30,8 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use crate::tree::{split_tree, tree};
+
 use super::Kind;
 use super::model::JoinInput;
 
@@ -201,41 +203,6 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
             },
         }
     }
-}
-
-/// The slots as a balanced binary tree of pairs: depth `log2(n)` whatever `n` is.
-fn tree(items: &[TokenStream]) -> TokenStream {
-    match items {
-        [single] => single.clone(),
-        _ => {
-            let (left, right) = items.split_at(items.len() / 2);
-            let (left, right) = (tree(left), tree(right));
-            quote! { (#left, #right) }
-        }
-    }
-}
-
-/// Statements that split the pinned tree `node` (covering children `lo..hi`) down to one
-/// pinned `leaves[i]` per child, mirroring [`tree`].
-fn split_tree(
-    private: &TokenStream,
-    node: &syn::Ident,
-    lo: usize,
-    hi: usize,
-    leaves: &[syn::Ident],
-    out: &mut TokenStream,
-) {
-    if hi - lo == 1 {
-        let leaf = &leaves[lo];
-        out.extend(quote! { let mut #leaf = #node; });
-        return;
-    }
-    let mid = lo + (hi - lo) / 2;
-    let left = format_ident!("__patience_n{}_{}", lo, mid, span = Span::mixed_site());
-    let right = format_ident!("__patience_n{}_{}", mid, hi, span = Span::mixed_site());
-    out.extend(quote! { let (#left, #right) = #private::split(#node); });
-    split_tree(private, &left, lo, mid, leaves, out);
-    split_tree(private, &right, mid, hi, leaves, out);
 }
 
 /// Polls child `leaf` once, counting it in `finished` when it completes. For `try_join!`

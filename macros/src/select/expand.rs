@@ -46,6 +46,8 @@ use quote::{format_ident, quote, quote_spanned};
 use syn::Pat;
 use syn::spanned::Spanned as _;
 
+use crate::tree::{split_tree, tree};
+
 use super::model::{Mode, Select};
 
 /// Names of the output enums. They are items, so they cannot be hygienic; they are
@@ -382,39 +384,4 @@ pub(crate) fn expand(select: Select) -> TokenStream {
             }
         }
     }
-}
-
-/// The branch futures as a balanced binary tree of pairs: depth `log2(n)` whatever `n` is.
-fn tree(items: &[TokenStream]) -> TokenStream {
-    match items {
-        [single] => single.clone(),
-        _ => {
-            let (left, right) = items.split_at(items.len() / 2);
-            let (left, right) = (tree(left), tree(right));
-            quote! { (#left, #right) }
-        }
-    }
-}
-
-/// Statements that split the pinned tree `node` (covering branches `lo..hi`) down to one
-/// pinned `leaves[i]` per branch, mirroring [`tree`].
-fn split_tree(
-    private: &TokenStream,
-    node: &Ident,
-    lo: usize,
-    hi: usize,
-    leaves: &[Ident],
-    out: &mut TokenStream,
-) {
-    if hi - lo == 1 {
-        let leaf = &leaves[lo];
-        out.extend(quote! { let mut #leaf = #node; });
-        return;
-    }
-    let mid = lo + (hi - lo) / 2;
-    let left = format_ident!("__node_{}_{}", lo, mid, span = Span::mixed_site());
-    let right = format_ident!("__node_{}_{}", mid, hi, span = Span::mixed_site());
-    out.extend(quote! { let (#left, #right) = #private::split(#node); });
-    split_tree(private, &left, lo, mid, leaves, out);
-    split_tree(private, &right, mid, hi, leaves, out);
 }

@@ -1,0 +1,42 @@
+//! Balanced binary trees of pairs, shared by `join!` and `select!`: the children live in
+//! one nested tuple of depth `log2(n)` (no arity limit, shallow types), and the poll code
+//! splits the pinned tree back into one pinned leaf per child.
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// `items` as a balanced binary tree of pairs: `((a, b), (c, (d, e)))`.
+pub(crate) fn tree(items: &[TokenStream]) -> TokenStream {
+    match items {
+        [single] => single.clone(),
+        _ => {
+            let (left, right) = items.split_at(items.len() / 2);
+            let (left, right) = (tree(left), tree(right));
+            quote! { (#left, #right) }
+        }
+    }
+}
+
+/// Statements that split the pinned tree `node` (covering children `lo..hi`) down to one
+/// pinned `leaves[i]` per child, mirroring [`tree`]; `private` is the support module
+/// whose `split` gives pinned access to both halves of a pinned pair.
+pub(crate) fn split_tree(
+    private: &TokenStream,
+    node: &Ident,
+    lo: usize,
+    hi: usize,
+    leaves: &[Ident],
+    out: &mut TokenStream,
+) {
+    if hi - lo == 1 {
+        let leaf = &leaves[lo];
+        out.extend(quote! { let mut #leaf = #node; });
+        return;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let left = format_ident!("__patience_n{}_{}", lo, mid, span = Span::mixed_site());
+    let right = format_ident!("__patience_n{}_{}", mid, hi, span = Span::mixed_site());
+    out.extend(quote! { let (#left, #right) = #private::split(#node); });
+    split_tree(private, &left, lo, mid, leaves, out);
+    split_tree(private, &right, mid, hi, leaves, out);
+}
