@@ -174,3 +174,97 @@ fn sixteen_branches_with_their_own_wakers() {
         assert_eq!(out, if mode_biased { 99 } else { 100 });
     }
 }
+
+/// Counts what a select does with its task's waker.
+#[derive(Default)]
+struct WakerUse {
+    clones: std::sync::atomic::AtomicUsize,
+    wakes: std::sync::atomic::AtomicUsize,
+}
+
+/// A waker whose every clone and wake-up is counted in `use_of` (leaked, so that
+/// clones may outlive the test).
+fn counting_waker(use_of: &'static WakerUse) -> std::task::Waker {
+    use std::sync::atomic::Ordering::SeqCst;
+    use std::task::{RawWaker, RawWakerVTable, Waker};
+
+    fn counts(data: *const ()) -> &'static WakerUse {
+        // SAFETY: every waker with `VTABLE` carries a pointer from a `&'static WakerUse`.
+        unsafe { &*data.cast::<WakerUse>() }
+    }
+    fn clone(data: *const ()) -> RawWaker {
+        counts(data).clones.fetch_add(1, SeqCst);
+        RawWaker::new(data, &VTABLE)
+    }
+    fn wake(data: *const ()) {
+        counts(data).wakes.fetch_add(1, SeqCst);
+    }
+    fn drop(_: *const ()) {}
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake, drop);
+    let data: *const WakerUse = use_of;
+    // SAFETY: the vtable functions only read the `'static`, `Sync` counters.
+    unsafe { Waker::from_raw(RawWaker::new(data.cast(), &VTABLE)) }
+}
+
+/// With a branch ready on the first poll, a select with per-branch wakers finishes
+/// without ever storing (cloning) its task's waker: the hot path takes no lock.
+#[test]
+fn select_won_on_first_poll_never_clones_the_task_waker() {
+    use std::future::pending;
+    let counts: &'static WakerUse = Box::leak(Box::default());
+    let waker = counting_waker(counts);
+    let mut cx = std::task::Context::from_waker(&waker);
+    for _ in 0..20 {
+        let mut select = std::pin::pin!(async {
+            patience::select! {
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = ready(5usize) => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+                v = pending::<usize>() => v, v = pending::<usize>() => v,
+            }
+        });
+        assert_eq!(select.as_mut().poll(&mut cx), std::task::Poll::Ready(5));
+    }
+    assert_eq!(counts.clones.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(counts.wakes.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+/// A branch that wakes itself during the select's first poll (before the select has
+/// stored its task's waker) still gets the task woken, exactly once, and wins on the
+/// next poll.
+#[test]
+fn branch_woken_during_first_poll_wakes_the_task() {
+    use std::future::pending;
+    use std::sync::atomic::Ordering::SeqCst;
+    let counts: &'static WakerUse = Box::leak(Box::default());
+    let waker = counting_waker(counts);
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut select = std::pin::pin!(async {
+        patience::select! {
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = YieldOnce(false, 7) => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+            v = pending::<Option<usize>>() => v, v = pending::<Option<usize>>() => v,
+        }
+    });
+    assert!(select.as_mut().poll(&mut cx).is_pending());
+    assert_eq!(counts.wakes.load(SeqCst), 1);
+    assert_eq!(
+        counts.clones.load(SeqCst),
+        1,
+        "the select stores its task's waker once"
+    );
+    assert_eq!(
+        select.as_mut().poll(&mut cx),
+        std::task::Poll::Ready(Some(7))
+    );
+    assert_eq!(counts.wakes.load(SeqCst), 1);
+}

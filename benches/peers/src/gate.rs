@@ -56,6 +56,11 @@ pub fn gate(slot: &Slot, index: usize) -> Gate<'_> {
 impl Future for Gate<'_> {
     type Output = usize;
 
+    // Never inlined, for every peer alike: a real child (a socket, a channel) is an
+    // opaque call, and whether LLVM inlines this small one into a given select or join
+    // depends on that caller's inlining budget, which made single cases swing by 1.3x
+    // between builds and peers. The comparison is then of the macros' own machinery.
+    #[inline(never)]
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<usize> {
         POLLS.with(|p| p.set(p.get() + 1));
         if self.slot.open.get() {

@@ -128,18 +128,18 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
 
 /// Polls branches for a select with per-branch wakers: only the woken ones (all on the
 /// first poll), each with its own waker.
-pub struct WokenBranches<'a, const W: usize> {
+pub struct WokenBranches<'a, 'w, const K: usize, const W: usize> {
     enabled: &'a mut Enabled<W>,
-    woken: Woken<W>,
+    woken: Woken<'w, K, W>,
 }
 
-impl<'a, const W: usize> WokenBranches<'a, W> {
+impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
     /// For one poll of the select: drains the woken flags of `wakers`.
     #[inline(always)]
-    pub fn new<const K: usize>(
+    pub fn new(
         enabled: &'a mut Enabled<W>,
         wakers: &mut BranchWakers<K, W>,
-        cx: &Context<'_>,
+        cx: &Context<'w>,
     ) -> Self {
         WokenBranches {
             enabled,
@@ -168,10 +168,17 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
         )
     }
 
-    /// Whether any branch is still enabled.
+    /// Whether any branch is still enabled. The expansion asks only after polling
+    /// every branch to be polled, when no branch won: if one is enabled, the select
+    /// returns `Pending` (or runs `default`), so this first makes sure that branch
+    /// wake-ups reach the task ([`Woken::before_pending`]).
     #[inline(always)]
     pub fn any(&self) -> bool {
-        self.enabled.any()
+        let any = self.enabled.any();
+        if any {
+            self.woken.before_pending();
+        }
+        any
     }
 }
 

@@ -7,30 +7,125 @@
 //! operations per pending branch per select, more than polling a cheap branch again.
 //!
 //! Instead, blocks are never deallocated: a select leases one from a free list (this
-//! thread's, else a global one) on its first poll and returns it when dropped, so a waker's pointer stays valid
-//! forever and cloning or dropping a waker does nothing. The memory kept is bounded by
-//! the largest number of large selects alive at once (16 bytes per branch and a few
-//! words each).
+//! thread's, else a global one) on its first poll and returns it when dropped, so a
+//! waker's pointer stays valid forever and cloning or dropping a waker does nothing.
+//! The memory kept is bounded by the largest number of large selects alive at once
+//! (16 bytes per branch and a few words each).
+//!
+//! The task's waker is stored in the block only when the select is about to return
+//! `Pending`: a select that finds a ready branch on its first poll (the common, "hot"
+//! case) never takes the block's lock. The block's spin lock is described at
+//! [`Parent`].
 //!
 //! A waker that outlives its select may later set a flag of, and wake, whichever select
 //! leases the block next. That is a spurious wake-up (the task polls, the woken branch
-//! is polled and returns `Pending` again), which the `Future` contract allows; a wake-up
-//! is never lost, because a lease clears the flags after installing the task's waker
-//! and polls every branch on its first poll.
+//! is polled and returns `Pending` again), which the `Future` contract allows. A
+//! wake-up is never lost: the first poll of a lease clears stale flags and polls every
+//! branch, and a flag set before the task's waker was stored is checked for right
+//! after storing it ([`Woken::before_pending`]).
 
 // `unsafe` here: building `Waker`s from `'static` cells. Each use carries its argument.
 #![allow(unsafe_code)]
 
-use core::cell::RefCell;
+use core::cell::{RefCell, UnsafeCell};
+use core::mem::ManuallyDrop;
 use core::task::{Context, RawWaker, RawWakerVTable, Waker};
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::{Mutex, PoisonError};
+
+/// The waker of the task polling the select that leases a block, behind a spin lock.
+///
+/// Only the leasing select writes it (installing its task's waker, clearing it when it
+/// gives the block back), always under the lock; branch wakers, on any thread, read it
+/// (clone it) under the lock. So the select may also read it without the lock: no write
+/// can overlap its own read, and concurrent reads are fine. That makes a poll by the
+/// same task as the previous one free of atomic read-modify-writes. The critical
+/// sections only clone or swap a waker, so a spin lock (one compare-exchange, one store)
+/// does as well as a `Mutex` (two read-modify-writes) for less.
+struct Parent {
+    locked: AtomicBool,
+    waker: UnsafeCell<Option<Waker>>,
+}
+
+// SAFETY: `waker` is only written under `locked`, by the leasing select, and read either
+// under `locked` (any thread) or without it by the leasing select, which is the only
+// writer, so its unlocked reads never overlap a write. `Waker` is `Send + Sync`.
+unsafe impl Sync for Parent {}
+
+/// Holds `Parent::locked`; releases it when dropped (also if cloning a waker panics).
+struct Locked<'a>(&'a Parent);
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        self.0.locked.store(false, Ordering::Release);
+    }
+}
+
+impl Parent {
+    const fn new() -> Parent {
+        Parent {
+            locked: AtomicBool::new(false),
+            waker: UnsafeCell::new(None),
+        }
+    }
+
+    fn lock(&self) -> Locked<'_> {
+        let mut spins = 0u32;
+        while self
+            .locked
+            .compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .is_err()
+        {
+            // The holder only clones or swaps a waker; if it was descheduled meanwhile,
+            // stop burning a CPU it may need.
+            spins += 1;
+            if spins < 64 {
+                core::hint::spin_loop();
+            } else {
+                std::thread::yield_now();
+            }
+        }
+        Locked(self)
+    }
+
+    /// A clone of the task's waker, for a branch waker on any thread.
+    fn get(&self) -> Option<Waker> {
+        let _locked = self.lock();
+        // SAFETY: under the lock, no write overlaps this read (see `Parent`).
+        unsafe { (*self.waker.get()).clone() }
+    }
+
+    /// Installs `waker`, or clears it.
+    ///
+    /// # Safety
+    /// Only the select that leases the block may call this.
+    unsafe fn set(&self, waker: Option<&Waker>) {
+        // SAFETY: the caller is the only writer, so this unlocked read overlaps no write.
+        let same = match (waker, unsafe { &*self.waker.get() }) {
+            (Some(new), Some(old)) => old.will_wake(new),
+            (None, None) => true,
+            _ => false,
+        };
+        if same {
+            return;
+        }
+        let new = waker.cloned();
+        let old = {
+            let _locked = self.lock();
+            // SAFETY: under the lock, by the only writer: no other reference to the
+            // waker exists meanwhile.
+            unsafe { core::mem::replace(&mut *self.waker.get(), new) }
+        };
+        // Dropped outside the lock: dropping a waker may run arbitrary code.
+        drop(old);
+    }
+}
 
 /// What the wakers of one select's branches share. Lives forever.
 struct Block {
     /// The waker of the task that polls the select leasing this block; `None` while the
     /// block is free.
-    parent: Mutex<Option<Waker>>,
+    parent: Parent,
     /// Bit `i` set: branch `i` was woken since the select last drained the flags.
     woken: Box<[AtomicU32]>,
 }
@@ -44,26 +139,10 @@ impl Block {
             // The word was not empty: the task has a wake-up pending that drains it.
             return;
         }
-        // Clone under the lock and wake outside it: waking may run arbitrary code.
-        let parent = self
-            .parent
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone();
-        if let Some(parent) = parent {
+        // Cloned under the lock, woken outside it: waking may run arbitrary code.
+        if let Some(parent) = self.parent.get() {
             parent.wake();
         }
-    }
-
-    fn set_parent(&self, waker: Option<&Waker>) {
-        let mut parent = self.parent.lock().unwrap_or_else(PoisonError::into_inner);
-        let old = match (waker, &*parent) {
-            (Some(new), Some(old)) if old.will_wake(new) => None,
-            _ => core::mem::replace(&mut *parent, waker.cloned()),
-        };
-        drop(parent);
-        // Dropped outside the lock: dropping a waker may run arbitrary code.
-        drop(old);
     }
 }
 
@@ -124,7 +203,7 @@ impl Lease {
         }
         let words = branches.div_ceil(32);
         let block: &'static Block = Box::leak(Box::new(Block {
-            parent: Mutex::new(None),
+            parent: Parent::new(),
             woken: (0..words).map(|_| AtomicU32::new(0)).collect(),
         }));
         let cells: &'static [Cell] = Box::leak(
@@ -136,7 +215,8 @@ impl Lease {
     }
 
     fn give_back(self) {
-        self.block.set_parent(None);
+        // SAFETY: called by the select that leased the block, as it gives it back.
+        unsafe { self.block.parent.set(None) };
         // During thread exit (this thread's list already gone): the global list.
         if LOCAL_FREE
             .try_with(|free| free.0.borrow_mut().push(self))
@@ -180,30 +260,44 @@ impl<const K: usize, const W: usize> BranchWakers<K, W> {
     }
 
     /// The branches to poll now: all of them on the first poll, afterwards those woken
-    /// since the previous poll. Makes sure that branch wake-ups reach the task that
-    /// polls now (installing its waker before draining the flags).
+    /// since the previous poll, with the task's waker to install before returning
+    /// `Pending` on the first poll (see [`Woken::before_pending`]). On later polls the
+    /// task's waker is installed here, before the flags are drained, so a branch woken
+    /// after the drain reaches the task that polls now.
     #[inline]
-    pub fn drain(&mut self, cx: &Context<'_>) -> Woken<W> {
+    pub fn drain<'w>(&mut self, cx: &Context<'w>) -> Woken<'w, K, W> {
         let first_poll = self.lease.is_none();
         let lease = *self.lease.get_or_insert_with(|| Lease::take(K));
-        lease.block.set_parent(Some(cx.waker()));
+        if !first_poll {
+            // SAFETY: this select holds the lease.
+            unsafe { lease.block.parent.set(Some(cx.waker())) };
+        }
         let mut words = [0u32; W];
         for (word, flags) in words.iter_mut().zip(lease.block.woken.iter()) {
             // Skip the read-modify-write when nothing was woken (the common case for
-            // all but one word).
+            // all but one word). On the first poll this clears flags set by wakers of
+            // an earlier select that leased the block.
             if flags.load(Ordering::Relaxed) != 0 {
                 *word = flags.swap(0, Ordering::AcqRel);
             }
         }
+        let mut install = None;
         if first_poll {
             words = [u32::MAX; W];
             if K % 32 != 0 {
                 words[W - 1] = (1u32 << (K % 32)) - 1;
             }
+            install = Some(cx.waker());
         }
         Woken {
             words,
-            cells: lease.cells,
+            // Once per poll, so that each branch's waker needs no bounds check.
+            cells: lease
+                .cells
+                .try_into()
+                .expect("a block leased for K branches has K cells"),
+            block: lease.block,
+            install,
         }
     }
 }
@@ -223,27 +317,54 @@ impl<const K: usize, const W: usize> Drop for BranchWakers<K, W> {
 }
 
 /// The branches to poll on one poll of a select, and their wakers.
-pub struct Woken<const W: usize> {
+pub struct Woken<'w, const K: usize, const W: usize> {
     words: [u32; W],
-    cells: &'static [Cell],
+    cells: &'static [Cell; K],
+    block: &'static Block,
+    /// On the first poll: the task's waker, not installed yet.
+    install: Option<&'w Waker>,
 }
 
-impl<const W: usize> Woken<W> {
+impl<const K: usize, const W: usize> Woken<'_, K, W> {
+    /// To call before the select returns `Pending`. On the first poll, installs the
+    /// task's waker only now, so that a select whose first poll finishes (a branch
+    /// was ready) never touches the lock. A branch woken during this poll found no
+    /// waker to wake, but its flag is set: the task is then woken here, so the flag is
+    /// drained on the next poll. (Either the branch's lock comes after the installation
+    /// and it wakes the task itself, or it comes before, and the load below sees the
+    /// flag it set before locking.)
+    #[inline]
+    pub fn before_pending(&self) {
+        if let Some(waker) = self.install {
+            // SAFETY: `Woken` is made by the select holding the lease, for this poll.
+            unsafe { self.block.parent.set(Some(waker)) };
+            if self
+                .block
+                .woken
+                .iter()
+                .any(|w| w.load(Ordering::Acquire) != 0)
+            {
+                waker.wake_by_ref();
+            }
+        }
+    }
+
     /// Whether branch `index` is to be polled now.
     #[inline(always)]
     pub fn contains(&self, index: usize) -> bool {
         self.words[index / 32] & (1 << (index % 32)) != 0
     }
 
-    /// The waker branch `index` must be polled with.
+    /// The waker branch `index` must be polled with. Dropping it would do nothing, so
+    /// it comes in a `ManuallyDrop`, which saves an indirect call per branch poll.
     #[inline(always)]
-    pub fn waker(&self, index: usize) -> Waker {
+    pub fn waker(&self, index: usize) -> ManuallyDrop<Waker> {
         let cell: *const Cell = &self.cells[index];
         // SAFETY: the `RawWaker` contract holds for `VTABLE` with pointers to `'static`
         // cells: the data stays valid forever, `clone` returns an equivalent waker,
         // `wake` and `wake_by_ref` only read the `Sync` cell (so any thread may call
         // them), and `drop` has nothing to release.
-        unsafe { Waker::from_raw(RawWaker::new(cell.cast(), &VTABLE)) }
+        ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(cell.cast(), &VTABLE)) })
     }
 }
 
@@ -261,7 +382,7 @@ mod tests {
         }
     }
 
-    fn listed<const W: usize>(woken: &Woken<W>, k: usize) -> Vec<usize> {
+    fn listed<const W: usize>(woken: &Woken<'_, K, W>, k: usize) -> Vec<usize> {
         (0..k).filter(|&i| woken.contains(i)).collect()
     }
 
@@ -277,32 +398,45 @@ mod tests {
         let mut wakers = BranchWakers::<K, 3>::new();
         let first = wakers.drain(&cx);
         assert_eq!(listed(&first, K), (0..K).collect::<Vec<_>>());
-        let children: Vec<Waker> = [1, 2, 40, 69].iter().map(|&i| first.waker(i)).collect();
+        let children: Vec<Waker> = [1, 2, 40, 69]
+            .iter()
+            .map(|&i| ManuallyDrop::into_inner(first.waker(i)))
+            .collect();
+        // Not installed yet: a branch woken during the first poll sets its flag only,
+        // and `before_pending` then wakes the task itself.
+        assert!(first.install.is_some());
+        children[0].wake_by_ref();
+        assert_eq!(parent.0.load(Ordering::SeqCst), 0);
+        first.before_pending();
+        assert_eq!(parent.0.load(Ordering::SeqCst), 1);
+        assert_eq!(listed(&wakers.drain(&cx), K), vec![1]);
         assert!(listed(&wakers.drain(&cx), K).is_empty());
         for c in &children {
             c.wake_by_ref();
         }
         // One task wake-up per flag word that went from empty to non-empty.
-        assert_eq!(parent.0.load(Ordering::SeqCst), 3);
+        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
         assert_eq!(listed(&wakers.drain(&cx), K), vec![1, 2, 40, 69]);
         // A clone woken by value (`wake`) works like `wake_by_ref`.
         let clone = children[0].clone();
         clone.wake();
         children[0].wake_by_ref();
-        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
+        assert_eq!(parent.0.load(Ordering::SeqCst), 5);
         assert_eq!(listed(&wakers.drain(&cx), K), vec![1]);
         drop(wakers);
         // The select is gone: kept wakers still work and wake nobody.
         for c in &children {
             c.wake_by_ref();
         }
-        assert_eq!(parent.0.load(Ordering::SeqCst), 4);
+        assert_eq!(parent.0.load(Ordering::SeqCst), 5);
         // The next select of this size reuses the block; stale flags are cleared and
         // its first poll lists every branch; the stale wakers now reach its task.
         let mut next = BranchWakers::<K, 3>::new();
-        assert_eq!(listed(&next.drain(&cx), K).len(), K);
+        let first = next.drain(&cx);
+        assert_eq!(listed(&first, K).len(), K);
+        first.before_pending();
         children[3].wake_by_ref();
-        assert_eq!(parent.0.load(Ordering::SeqCst), 5);
+        assert_eq!(parent.0.load(Ordering::SeqCst), 6);
         assert_eq!(listed(&next.drain(&cx), K), vec![69]);
     }
 }
