@@ -4,7 +4,8 @@
 
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
-use std::task::Poll;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use futures::FutureExt as _;
 use futures_concurrency::future::{Join as _, Race as _};
@@ -14,6 +15,9 @@ use crate::harness::{Case, Config, Row, measure};
 
 /// Name of the reference row of the select and join groups.
 pub const LIMIT: &str = "the limit: hand-written poll loop over an array";
+
+/// Name of the second reference row of the "wake" select groups.
+pub const FLOOR: &str = "the floor: K + 1 polls, hand-written per-child wakers";
 
 /// How the children of a select behave.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -92,6 +96,54 @@ async fn limit_select<const K: usize>(mut gates: [Gate<'_>; K]) -> usize {
     .await
 }
 
+/// The child last woken through a [`floor_waker`] (`usize::MAX`: none).
+static FLOOR_WOKEN: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+/// The cheapest waker that tells which child was woken: its data is the child's index,
+/// cloning and dropping do nothing, and waking is one relaxed store.
+fn floor_waker(index: usize) -> Waker {
+    fn clone(data: *const ()) -> RawWaker {
+        RawWaker::new(data, &VTABLE)
+    }
+    fn wake(data: *const ()) {
+        FLOOR_WOKEN.store(data.addr(), Ordering::Relaxed);
+    }
+    fn drop(_: *const ()) {}
+    const VTABLE: RawWakerVTable = RawWakerVTable::new(clone, wake, wake, drop);
+    // SAFETY: the data pointer is never dereferenced (it is only an integer), and the
+    // functions are trivially thread-safe.
+    unsafe { Waker::from_raw(RawWaker::new(std::ptr::without_provenance(index), &VTABLE)) }
+}
+
+/// What a select that polls only woken children costs at the least: the first poll
+/// polls every child with its own waker, a later poll only the child last woken. Not a
+/// usable select (it ignores the task's waker and supports one wake-up per poll, on
+/// this thread): a bound for "wake" mode, where any select must make K + 1 polls.
+async fn floor_select<const K: usize>(mut gates: [Gate<'_>; K]) -> usize {
+    let mut first = true;
+    poll_fn(|_| {
+        let poll = |g: &mut Gate<'_>, i: usize| {
+            Pin::new(g).poll(&mut Context::from_waker(&floor_waker(i)))
+        };
+        if first {
+            first = false;
+            for (i, g) in gates.iter_mut().enumerate() {
+                if let Poll::Ready(v) = poll(g, i) {
+                    return Poll::Ready(v);
+                }
+            }
+            return Poll::Pending;
+        }
+        let i = FLOOR_WOKEN.load(Ordering::Relaxed);
+        FLOOR_WOKEN.store(usize::MAX, Ordering::Relaxed);
+        match gates.get_mut(i) {
+            Some(g) => poll(g, i),
+            None => Poll::Pending,
+        }
+    })
+    .await
+}
+
 fn limit_join<const K: usize>(gates: [Gate<'_>; K]) -> impl Future<Output = usize> + '_ {
     let mut gates = gates.map(|g| (g, None::<usize>));
     async move {
@@ -132,6 +184,9 @@ macro_rules! select_group {
     ($slots:ident, $mode:ident, $config:ident, [$($i:tt)*]) => {{
         let mut cases = Vec::new();
         select_case!(cases, LIMIT, $slots, $mode, |s| limit_select([$( gate(&s[$i], $i), )*]));
+        if $mode == Mode::Wake {
+            select_case!(cases, FLOOR, $slots, $mode, |s| floor_select([$( gate(&s[$i], $i), )*]));
+        }
         select_case!(cases, "tokio::select!", $slots, $mode, |s| async move {
             tokio::select! { $( v = gate(&s[$i], $i) => v, )* }
         });

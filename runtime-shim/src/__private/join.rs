@@ -12,22 +12,21 @@
 //! - [`PollAll`] (few children): every poll of the join polls every unfinished child with
 //!   the join's own waker, like `tokio::join!`. No allocation, no atomics.
 //! - [`Tracked`] (many children): every child gets its own waker that records "child `i`
-//!   was woken" in a shared bitset and wakes the join's task only when its flag word was
-//!   empty. After the first poll, a poll of the join polls only the children recorded
-//!   since the previous poll. One allocation per join, on first poll; the state inside
-//!   the join is one pointer, so the join is no larger than with [`PollAll`].
+//!   was woken" in a bitset and wakes the join's task only when its flag word was empty.
+//!   After the first poll, a poll of the join polls only the children recorded since the
+//!   previous poll. The wakers are those of large selects (`super::wakers`): a block
+//!   leased from a free list on the first poll, no allocation per join, and no reference
+//!   count to update when a child clones or drops its waker.
 
 // `unsafe` is confined to this module. Each use carries its own soundness argument.
 #![allow(unsafe_code)]
 
 use core::future::Future;
-use core::marker::PhantomData;
-use core::mem::{ManuallyDrop, offset_of};
-use core::ops::Deref;
+use core::mem::ManuallyDrop;
 use core::pin::Pin;
-use core::sync::atomic::{AtomicBool, AtomicU32, Ordering};
-use core::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
-use std::sync::{Arc, Mutex, PoisonError};
+use core::task::{Context, Poll, Waker};
+
+use super::wakers::{BranchWakers, Woken as BranchesWoken};
 
 // ---------------------------------------------------------------------------------------
 // The future
@@ -268,153 +267,15 @@ impl PollAll {
 // Tracked state (many children)
 // ---------------------------------------------------------------------------------------
 
-/// What child wakers share with the join, in one allocation. `K` children, `W` 32-bit
-/// words of "woken" flags (`W == K.div_ceil(32)`).
-///
-/// Waking the join's task: a child wake-up that turns its flag word from zero to non-zero
-/// wakes the task; others need not, since the task has a wake-up pending that will make
-/// it drain that word. So at most `W` task wake-ups happen per poll of the join, and one
-/// when children are woken one at a time.
-///
-/// Reading the task's waker without a lock: the waker of the first poll (`first_parent`)
-/// never changes and lives as long as this block, so a child wake-up reads it with one
-/// plain load of `moved`. Only if the join is later polled with a waker that does not
-/// `will_wake` the first one, `moved` is set and the current waker lives in `parent`
-/// behind a mutex. The join stores the new waker before it drains the flags, so a child
-/// whose flag the drain missed (set after it) sees `moved` and the new waker.
-struct Shared<const K: usize, const W: usize> {
-    first_parent: Waker,
-    /// Set once the task's waker changed (or the join was dropped): use `parent`.
-    moved: AtomicBool,
-    /// The task's waker once `moved`; `None` once the join is dropped.
-    parent: Mutex<Option<Waker>>,
-    /// Only the join reads and writes these two (through `&`, hence atomics, but plain
-    /// loads and stores): they live here to keep the join future one pointer larger
-    /// than its children.
-    /// Bit index the next collection starts from (rotates unless biased).
-    start: AtomicU32,
-    /// Children not finished yet.
-    remaining: AtomicU32,
-    /// Bit `i` set: child `i` was woken since the join last drained the flags.
-    woken: [AtomicU32; W],
-    /// `cells[i] == i`. A child waker's data pointer points at its cell; the value gives
-    /// the index and, by stepping back, the start of `Shared`.
-    cells: [u32; K],
-}
-
-impl<const K: usize, const W: usize> Shared<K, W> {
-    const VTABLE: RawWakerVTable = RawWakerVTable::new(
-        Self::clone_waker,
-        Self::wake,
-        Self::wake_by_ref,
-        Self::drop_waker,
-    );
-
-    /// A pointer to cell `index`, carrying the provenance of the whole allocation.
-    fn cell_ptr(this: *const Self, index: usize) -> *const () {
-        // SAFETY: `this` points at a live `Shared` (the caller holds a strong count) and
-        // `index < K`; the raw projection creates no intermediate reference, so the
-        // result keeps `this`'s provenance over the whole allocation.
-        unsafe {
-            (&raw const (*this).cells)
-                .cast::<u32>()
-                .add(index)
-                .cast::<()>()
-        }
-    }
-
-    /// Recovers `(shared, index)` from a child waker's data pointer.
-    ///
-    /// # Safety
-    /// `cell` must come from [`Self::cell_ptr`] for a `Shared<K, W>` that is still
-    /// alive (a child waker owns one strong count, or a borrowed waker borrows the join's).
-    unsafe fn from_cell(cell: *const ()) -> (*const Self, usize) {
-        // SAFETY: `cell` points at `cells[index]` inside the allocation, with its
-        // provenance (see `cell_ptr`), so stepping back to `cells[0]` and then to the
-        // start of `Shared` stays inside it and yields the pointer `Arc::as_ptr` gave.
-        unsafe {
-            let cell = cell.cast::<u32>();
-            let index = *cell as usize;
-            let base = cell
-                .sub(index)
-                .cast::<u8>()
-                .sub(offset_of!(Self, cells))
-                .cast::<Self>();
-            (base, index)
-        }
-    }
-
-    unsafe fn clone_waker(cell: *const ()) -> RawWaker {
-        // SAFETY: `cell` is a valid child-waker pointer (vtable contract); `base` is the
-        // pointer `Arc::as_ptr` gave for the allocation, so it may be used with the
-        // `Arc` count functions. The new waker owns the added count.
-        unsafe {
-            let (base, _) = Self::from_cell(cell);
-            Arc::increment_strong_count(base);
-        }
-        RawWaker::new(cell, &Self::VTABLE)
-    }
-
-    unsafe fn wake(cell: *const ()) {
-        // SAFETY: vtable contract; this consumes the waker, so its count is released.
-        unsafe {
-            Self::wake_by_ref(cell);
-            Self::drop_waker(cell);
-        }
-    }
-
-    unsafe fn wake_by_ref(cell: *const ()) {
-        // SAFETY: the waker keeps the allocation alive for the duration of the call.
-        let (shared, index) = unsafe {
-            let (base, index) = Self::from_cell(cell);
-            (&*base, index)
-        };
-        shared.wake_child(index);
-    }
-
-    unsafe fn drop_waker(cell: *const ()) {
-        // SAFETY: releases the count this waker owned (from `clone_waker`).
-        unsafe {
-            let (base, _) = Self::from_cell(cell);
-            Arc::decrement_strong_count(base);
-        }
-    }
-
-    #[inline]
-    fn wake_child(&self, index: usize) {
-        let bit = 1u32 << (index % 32);
-        // AcqRel: pairs with the join's `swap` of the word, so a flag set after a drain
-        // also sees what the join wrote before draining (`moved` and `parent`).
-        let previous = self.woken[index / 32].fetch_or(bit, Ordering::AcqRel);
-        if previous != 0 {
-            return;
-        }
-        if !self.moved.load(Ordering::Acquire) {
-            self.first_parent.wake_by_ref();
-        } else {
-            // Clone under the lock and wake outside it: a waker may run arbitrary code
-            // (even poll the join inline), which must not find the lock held.
-            let parent = self
-                .parent
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
-                .clone();
-            if let Some(parent) = parent {
-                parent.wake();
-            }
-        }
-    }
-
-    fn set_parent(&self, waker: Option<Waker>) {
-        *self.parent.lock().unwrap_or_else(PoisonError::into_inner) = waker;
-        self.moved.store(true, Ordering::Release);
-    }
-}
-
-/// State for joins that poll only the children that were woken: one pointer, the shared
-/// block being allocated on the first poll.
+/// State for joins that poll only the children that were woken. The children's wakers
+/// are those of large selects ([`BranchWakers`]: a block leased on the first poll, whose
+/// wakers cost nothing to clone or drop).
 pub struct Tracked<const K: usize, const W: usize, const BIASED: bool> {
-    shared: Option<Arc<Shared<K, W>>>,
+    wakers: BranchWakers<K, W>,
+    /// Index of the child polled first on the next poll (rotates unless `BIASED`).
+    start: u32,
+    /// Children not finished yet.
+    remaining: u32,
 }
 
 impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
@@ -422,67 +283,28 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     /// index order instead of rotating the first one.
     #[inline]
     pub const fn new() -> Self {
-        const {
-            assert!(W == K.div_ceil(32), "W must be K.div_ceil(32)");
-            assert!(K <= u32::MAX as usize);
+        const { assert!(K <= u32::MAX as usize) };
+        Tracked {
+            wakers: BranchWakers::new(),
+            start: 0,
+            remaining: K as u32,
         }
-        Tracked { shared: None }
     }
 
     /// Collects the children to poll now: all of them on the first poll, afterwards those
     /// woken since the last collection (finished ones included; their slots skip them).
-    /// Also makes sure child wake-ups reach the task that polls now.
+    /// Also makes sure child wake-ups reach the task that polls now: a join almost always
+    /// returns `Pending` on its first poll, so the task's waker is stored at once.
     #[inline]
-    pub fn woken(&mut self, cx: &Context<'_>) -> Woken<'_, K, W> {
-        let waker = cx.waker();
-        let first_poll = self.shared.is_none();
-        let shared: &Arc<Shared<K, W>> = self.shared.get_or_insert_with(|| {
-            Arc::new(Shared {
-                first_parent: waker.clone(),
-                moved: AtomicBool::new(false),
-                parent: Mutex::new(None),
-                start: AtomicU32::new(0),
-                remaining: AtomicU32::new(K as u32),
-                woken: [const { AtomicU32::new(0) }; W],
-                cells: core::array::from_fn(|i| i as u32),
-            })
-        });
-        let words = if first_poll {
-            let mut words = [u32::MAX; W];
-            if K % 32 != 0 {
-                words[W - 1] = (1u32 << (K % 32)) - 1;
-            }
-            words
-        } else {
-            // Before draining: see `Shared`.
-            if !shared.moved.load(Ordering::Relaxed) {
-                if !shared.first_parent.will_wake(waker) {
-                    shared.set_parent(Some(waker.clone()));
-                }
-            } else {
-                let mut parent = shared.parent.lock().unwrap_or_else(PoisonError::into_inner);
-                if !parent.as_ref().is_some_and(|p| p.will_wake(waker)) {
-                    *parent = Some(waker.clone());
-                }
-            }
-            core::array::from_fn(|w| {
-                let word = &shared.woken[w];
-                if word.load(Ordering::Relaxed) == 0 {
-                    0
-                } else {
-                    word.swap(0, Ordering::AcqRel)
-                }
-            })
-        };
-        let start = shared.start.load(Ordering::Relaxed) as usize;
+    pub fn woken<'w>(&mut self, cx: &Context<'w>) -> Woken<'w, K, W> {
+        let woken = self.wakers.drain(cx);
+        woken.before_pending();
+        let start = self.start as usize;
         if !BIASED {
-            let next = if start + 1 >= K { 0 } else { start + 1 };
-            shared.start.store(next as u32, Ordering::Relaxed);
+            self.start = if start + 1 >= K { 0 } else { start as u32 + 1 };
         }
         Woken {
-            raw: Arc::as_ptr(shared),
-            _borrow: PhantomData,
-            words,
+            woken,
             start,
             step: 0,
         }
@@ -491,15 +313,8 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     /// Records that `finished` children finished on this poll; `true` once all have.
     #[inline(always)]
     pub fn settle(&mut self, finished: u32) -> bool {
-        match &self.shared {
-            Some(shared) => {
-                let remaining = shared.remaining.load(Ordering::Relaxed) - finished;
-                shared.remaining.store(remaining, Ordering::Relaxed);
-                remaining == 0
-            }
-            // `settle` follows `woken` on every poll, so this is never reached.
-            None => false,
-        }
+        self.remaining -= finished;
+        self.remaining == 0
     }
 }
 
@@ -509,24 +324,9 @@ impl<const K: usize, const W: usize, const BIASED: bool> Default for Tracked<K, 
     }
 }
 
-impl<const K: usize, const W: usize, const BIASED: bool> Drop for Tracked<K, W, BIASED> {
-    fn drop(&mut self) {
-        // Child wakers may outlive the join: from now on their wake-ups reach no task.
-        // (The first waker stays in `Shared` until the last child waker is dropped.)
-        if let Some(shared) = &self.shared {
-            shared.set_parent(None);
-        }
-    }
-}
-
 /// The children to poll on one poll of a tracked join, in polling order.
-pub struct Woken<'a, const K: usize, const W: usize> {
-    /// The shared block, from `Arc::as_ptr` (child waker pointers are derived from it,
-    /// so that they may reach the reference counts in front of `Shared`), borrowed from
-    /// the `Tracked` state, which holds a strong count (`_borrow`).
-    raw: *const Shared<K, W>,
-    _borrow: PhantomData<&'a Shared<K, W>>,
-    words: [u32; W],
+pub struct Woken<'w, const K: usize, const W: usize> {
+    woken: BranchesWoken<'w, K, W>,
     /// First bit index in polling order.
     start: usize,
     /// Words visited so far: `start`'s word from `start` up, the following words
@@ -549,11 +349,8 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
             } else {
                 ((first_word + self.step) % W, u32::MAX)
             };
-            let bits = self.words[word] & mask;
-            if bits != 0 {
-                let bit = bits.trailing_zeros();
-                self.words[word] &= !(1u32 << bit);
-                return Some(word * 32 + bit as usize);
+            if let Some(bit) = self.woken.take_lowest(word, mask) {
+                return Some(word * 32 + bit);
             }
             self.step += 1;
         }
@@ -561,41 +358,22 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
     }
 
     /// The waker child `index` must be polled with.
-    #[inline]
-    pub fn waker(&self, index: usize) -> ChildWaker<'_> {
-        debug_assert!(index < K);
-        let cell = Shared::cell_ptr(self.raw, index);
-        // SAFETY: the vtable functions uphold the `RawWaker` contract for pointers from
-        // `cell_ptr` (see `Shared`). This waker owns no count: it is wrapped in
-        // `ManuallyDrop` and borrows `self`, which borrows the `Tracked` state holding a
-        // strong count, so the allocation outlives it. Clones made from it own a count.
-        let waker = unsafe { Waker::from_raw(RawWaker::new(cell, &Shared::<K, W>::VTABLE)) };
-        ChildWaker {
-            waker: ManuallyDrop::new(waker),
-            _borrow: PhantomData,
-        }
-    }
-}
-
-/// A child's waker borrowed for one poll (no reference count is taken for it).
-pub struct ChildWaker<'a> {
-    waker: ManuallyDrop<Waker>,
-    _borrow: PhantomData<&'a ()>,
-}
-
-impl Deref for ChildWaker<'_> {
-    type Target = Waker;
     #[inline(always)]
-    fn deref(&self) -> &Waker {
-        &self.waker
+    pub fn waker(&self, index: usize) -> ManuallyDrop<Waker> {
+        self.woken.waker(index)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::AtomicUsize;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use std::task::Wake;
+
+    // A child count no other test uses, so the free list of waker blocks cannot hand
+    // this test a block another test holds or has stale wakers of.
+    const K: usize = 71;
 
     struct CountWakes(AtomicUsize);
     impl Wake for CountWakes {
@@ -621,9 +399,9 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<70, 3, false>::new();
+        let mut t = Tracked::<K, 3, false>::new();
         let first = collect(&mut t, &cx);
-        assert_eq!(first, (0..70).collect::<Vec<_>>());
+        assert_eq!(first, (0..K).collect::<Vec<_>>());
         // Nothing was woken: nothing to poll, and the start moved on.
         assert!(collect(&mut t, &cx).is_empty());
     }
@@ -633,7 +411,7 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<70, 3, false>::new();
+        let mut t = Tracked::<K, 3, false>::new();
         let _ = collect(&mut t, &cx); // start 0; next start 1
         let _ = collect(&mut t, &cx); // start 1; next start 2
         let children: Vec<Waker> = {

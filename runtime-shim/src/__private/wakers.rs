@@ -1,7 +1,8 @@
-//! Per-branch wakers for large `select!`s, without reference counting.
+//! Per-branch wakers for large `select!`s and `join!`s, without reference counting.
 //!
 //! A select with many branches gives each branch its own waker, so that after a wake-up
-//! it polls only the branches that were woken. The wakers point into a [`Block`]: the
+//! it polls only the branches that were woken; so does a join with many children (a
+//! "branch" below is also a join's child). The wakers point into a [`Block`]: the
 //! task's waker and one "woken" flag per branch. Children clone their waker whenever
 //! they return `Pending`, so a reference count on the block would cost two atomic
 //! operations per pending branch per select, more than polling a cheap branch again.
@@ -347,6 +348,19 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
                 waker.wake_by_ref();
             }
         }
+    }
+
+    /// The lowest branch of flag word `word` that is listed and in `mask`, removed from
+    /// the list (a bit index within the word).
+    #[inline(always)]
+    pub(super) fn take_lowest(&mut self, word: usize, mask: u32) -> Option<usize> {
+        let bits = self.words[word] & mask;
+        if bits == 0 {
+            return None;
+        }
+        let bit = bits.trailing_zeros();
+        self.words[word] &= !(1u32 << bit);
+        Some(bit as usize)
     }
 
     /// Whether branch `index` is to be polled now.
