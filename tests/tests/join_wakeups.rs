@@ -885,3 +885,93 @@ fn a_try_join_of_200_futures_returns_every_value_in_order() {
     ];
     assert_eq!(values.to_vec(), (0..200).map(|i| i * 2).collect::<Vec<_>>());
 }
+
+/// A join of 16 (per-child wakers) whose children finish in a scrambled order still
+/// returns each output in its argument's place; a `try_join!` of 16 returns the first
+/// error as soon as the child giving it is woken, without polling the rest again.
+#[test]
+fn tracked_joins_return_outputs_in_place_and_stop_at_the_first_error() {
+    let order = [9, 3, 15, 0, 12, 7, 1, 14, 4, 11, 2, 8, 13, 5, 10, 6];
+    let board = Board::new(16);
+    let g = |i| board.gate(i);
+    let mut join = Driver::new(async {
+        let out = patience::join!(
+            g(0),
+            g(1),
+            g(2),
+            g(3),
+            g(4),
+            g(5),
+            g(6),
+            g(7),
+            g(8),
+            g(9),
+            g(10),
+            g(11),
+            g(12),
+            g(13),
+            g(14),
+            g(15),
+        );
+        [
+            out.0, out.1, out.2, out.3, out.4, out.5, out.6, out.7, out.8, out.9, out.10, out.11,
+            out.12, out.13, out.14, out.15,
+        ]
+    });
+    assert!(join.poll().is_pending());
+    for (n, &i) in order.iter().enumerate() {
+        board.open(i);
+        match join.poll() {
+            std::task::Poll::Ready(out) => {
+                assert_eq!(n, 15, "finished before the last gate opened");
+                assert_eq!(out, std::array::from_fn(|i| i));
+            }
+            std::task::Poll::Pending => assert!(n < 15),
+        }
+    }
+    assert_eq!(board.total_polls(), 2 * 16);
+
+    let board = Board::new(16);
+    // Child `i` gives `Err(i)` if `i` is 11, else `Ok(i)`.
+    let t = |i| {
+        let gate = board.gate(i);
+        async move {
+            let i = gate.await;
+            if i == 11 { Err(i) } else { Ok(i) }
+        }
+    };
+    let mut try_join = Driver::new(async {
+        patience::try_join!(
+            t(0),
+            t(1),
+            t(2),
+            t(3),
+            t(4),
+            t(5),
+            t(6),
+            t(7),
+            t(8),
+            t(9),
+            t(10),
+            t(11),
+            t(12),
+            t(13),
+            t(14),
+            t(15),
+        )
+        .map(|out| out.0)
+    });
+    assert!(try_join.poll().is_pending());
+    for i in [4, 0, 15] {
+        board.open(i);
+        assert!(try_join.poll().is_pending());
+    }
+    let before = board.total_polls();
+    board.open(11);
+    assert_eq!(try_join.poll(), std::task::Poll::Ready(Err(11)));
+    assert_eq!(
+        board.total_polls(),
+        before + 1,
+        "only the woken child was polled"
+    );
+}

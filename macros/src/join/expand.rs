@@ -124,7 +124,14 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
         let woken = hygienic("woken".into());
         let index = hygienic("i".into());
         let waker = hygienic("waker".into());
-        let dispatch = dispatch(&index, &polls);
+        let dispatch = dispatch_tree(
+            &private,
+            quote!(#list.as_mut()),
+            0..count,
+            &index,
+            &leaves,
+            &polls,
+        );
         (
             quote! { #private::Tracked::<#count, #words, #biased>::new() },
             quote! {
@@ -170,6 +177,15 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
         )
     };
 
+    // A tracked join polls one child per wake-up: it reaches that child through the
+    // pairs on its path only, and splits the whole tree once all children finished.
+    // (Splitting it up front on every poll cost more than the poll itself at K = 32.)
+    let (list_param, splits_before, splits_after) = if tracked {
+        (quote!(mut #list), TokenStream::new(), splits)
+    } else {
+        (quote!(#list), splits, TokenStream::new())
+    };
+
     let takes = leaves.iter().zip(&spans).map(|(leaf, &span)| {
         let at = Span::mixed_site().located_at(span);
         quote_spanned! {at=> #leaf.take() }
@@ -189,13 +205,14 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
                 ( #( #raw_futures, )* ) => #private::Join::new(
                     #tree,
                     #state_init,
-                    |#list, #state, #cx| {
-                        #splits
+                    |#list_param, #state, #cx| {
+                        #splits_before
                         let mut #finished: u32 = 0;
                         #poll_section
                         if !#state.settle(#finished) {
                             return ::core::task::Poll::Pending;
                         }
+                        #splits_after
                         #ready
                     },
                 )
@@ -239,16 +256,30 @@ fn poll_child(
     }
 }
 
-/// `match index { 0 => polls[0], 1 => polls[1], .., _ => polls[n - 1] }`.
-fn dispatch(index: &syn::Ident, polls: &[TokenStream]) -> TokenStream {
-    let (last, rest) = polls
-        .split_last()
-        .expect("dispatch needs at least one child");
-    let numbers = (0..rest.len() as u32).map(proc_macro2::Literal::u32_unsuffixed);
-    quote! {
-        match #index {
-            #( #numbers => { #rest } )*
-            _ => { #last }
-        }
+/// Polls child `index` (within `range`) of the pinned tree `node`, a binary search down
+/// the tree: each step splits one pair and goes left if `index` is below the middle.
+/// Mirrors [`tree`]; binds `leaves[i]` before `polls[i]`, as [`split_tree`] does.
+fn dispatch_tree(
+    private: &TokenStream,
+    node: TokenStream,
+    range: std::ops::Range<usize>,
+    index: &syn::Ident,
+    leaves: &[syn::Ident],
+    polls: &[TokenStream],
+) -> TokenStream {
+    let (lo, hi) = (range.start, range.end);
+    if hi - lo == 1 {
+        let (leaf, poll) = (&leaves[lo], &polls[lo]);
+        return quote! {{ let mut #leaf = #node; #poll }};
     }
+    let mid = lo + (hi - lo) / 2;
+    let left = format_ident!("__patience_d{}_{}", lo, mid, span = Span::mixed_site());
+    let right = format_ident!("__patience_d{}_{}", mid, hi, span = Span::mixed_site());
+    let go_left = dispatch_tree(private, quote!(#left), lo..mid, index, leaves, polls);
+    let go_right = dispatch_tree(private, quote!(#right), mid..hi, index, leaves, polls);
+    let mid = proc_macro2::Literal::usize_unsuffixed(mid);
+    quote! {{
+        let (#left, #right) = #private::split(#node);
+        if #index < #mid { #go_left } else { #go_right }
+    }}
 }

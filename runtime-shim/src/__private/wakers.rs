@@ -100,6 +100,7 @@ impl Parent {
     ///
     /// # Safety
     /// Only the select that leases the block may call this.
+    #[inline(always)]
     unsafe fn set(&self, waker: Option<&Waker>) {
         // SAFETY: the caller is the only writer, so this unlocked read overlaps no write.
         let same = match (waker, unsafe { &*self.waker.get() }) {
@@ -107,9 +108,19 @@ impl Parent {
             (None, None) => true,
             _ => false,
         };
-        if same {
-            return;
+        if !same {
+            // SAFETY: forwarded from the caller.
+            unsafe { self.replace(waker) };
         }
+    }
+
+    /// The part of [`Parent::set`] that changes the waker, out of line: a task polls
+    /// a select or join with the same waker nearly every time.
+    ///
+    /// # Safety
+    /// As for [`Parent::set`].
+    #[inline(never)]
+    unsafe fn replace(&self, waker: Option<&Waker>) {
         let new = waker.cloned();
         let old = {
             let _locked = self.lock();
