@@ -89,6 +89,16 @@ pub fn split<A, B>(pair: Pin<&mut (A, B)>) -> (Pin<&mut A>, Pin<&mut B>) {
     }
 }
 
+/// Pinned access to the future in a one-element tuple: the leaves of a `select!` tree
+/// are `(future,)`, so that [`Outputs`](super::select::Outputs) can tell a leaf from a
+/// pair.
+#[inline]
+pub fn leaf<F>(leaf: Pin<&mut (F,)>) -> Pin<&mut F> {
+    // SAFETY: as in `split`: the only field of a tuple is structurally pinned (no `Drop`
+    // impl, never packed, `Unpin` only if the field is).
+    unsafe { leaf.map_unchecked_mut(|leaf| &mut leaf.0) }
+}
+
 // ---------------------------------------------------------------------------------------
 // One child
 // ---------------------------------------------------------------------------------------

@@ -16,9 +16,59 @@ use core::task::{Context, Poll};
 
 use futures_core::future::FusedFuture;
 
-pub use super::join::{Join as Select, split};
+pub use super::join::{Join as Select, leaf, split};
 pub use super::wakers::BranchWakers;
 use super::wakers::Woken;
+
+/// What a select's poll function returns when it is ready: the winning branch's value
+/// at the end of its path through the tree of [`Node`]s, or why there is no winner.
+pub enum Outcome<B> {
+    /// A branch won with the value at the end of this path.
+    Won(B),
+    /// Every branch is disabled.
+    Disabled,
+    /// Nothing is ready and the select has a `default` branch (or every branch is
+    /// disabled, and it has `default` but no `else`).
+    Default,
+}
+
+/// One step of the path to a branch's value: the left or the right half of the tree.
+pub enum Node<A, B> {
+    /// The value is in the left half.
+    L(A),
+    /// The value is in the right half.
+    R(B),
+}
+
+/// The type of the winning value for a tree of branch futures: a leaf `(F,)` gives
+/// `F::Output`, a pair gives a [`Node`] of its halves' types.
+///
+/// The expansion never names the output type: [`new`] fixes the poll function's return
+/// type from the tree's type, so type checking never has to infer it from the
+/// expression that builds each branch's value (with many branches, that inference cost
+/// about half of the select's type-checking time).
+pub trait Outputs {
+    /// The winning value's type.
+    type Output;
+}
+
+impl<F: Future> Outputs for (F,) {
+    type Output = F::Output;
+}
+
+impl<A: Outputs, B: Outputs> Outputs for (A, B) {
+    type Output = Node<A::Output, B::Output>;
+}
+
+/// The select future over the tree `list` (leaves `(future,)`), with the state and the
+/// poll function; the bound gives the closure its full signature, return type included.
+#[inline]
+pub fn new<L: Outputs, S, F>(list: L, state: S, poll: F) -> Select<L, S, F>
+where
+    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<Outcome<L::Output>>,
+{
+    Select::new(list, state, poll)
+}
 
 /// One flag per branch, packed: set while the branch may still be polled (its
 /// precondition held, it has not finished with a value its pattern rejects, and its
@@ -58,9 +108,9 @@ impl<const W: usize> Enabled<W> {
 /// Borrows a branch future so the expansion can ask, at the call site, whether it is a
 /// [`FusedFuture`] that has terminated, without requiring the trait.
 ///
-/// The expansion calls `(&Probe(&*fut)).__patience_is_terminated()` with both probe
-/// traits in scope. Method lookup first tries receivers of type `&Probe<F>`, where only
-/// [`ProbeFused`] applies, and only when `F: FusedFuture`; otherwise it auto-references
+/// The expansion calls `(&Probe(&*leaf)).__patience_is_terminated()` on a leaf `(F,)`
+/// of the tree with both probe traits in scope. Method lookup first tries receivers of
+/// type `&Probe<(F,)>`, where only [`ProbeFused`] applies, and only when `F: FusedFuture`; otherwise it auto-references
 /// to `&&Probe<F>` and finds [`ProbePlain`], which answers `false`.
 pub struct Probe<'a, F: ?Sized>(pub &'a F);
 
@@ -70,10 +120,10 @@ pub trait ProbeFused {
     fn __patience_is_terminated(&self) -> bool;
 }
 
-impl<F: FusedFuture + ?Sized> ProbeFused for Probe<'_, F> {
+impl<F: FusedFuture> ProbeFused for Probe<'_, (F,)> {
     #[inline(always)]
     fn __patience_is_terminated(&self) -> bool {
-        self.0.is_terminated()
+        self.0.0.is_terminated()
     }
 }
 
@@ -111,12 +161,18 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
         &mut self,
         index: usize,
         terminated: bool,
-        future: &mut Pin<&mut F>,
+        future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) {
             return None;
         }
-        poll_enabled(self.enabled, index, terminated, future.as_mut(), self.cx)
+        poll_enabled(
+            self.enabled,
+            index,
+            terminated,
+            leaf(future.as_mut()),
+            self.cx,
+        )
     }
 
     /// Whether any branch is still enabled.
@@ -153,7 +209,7 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
         &mut self,
         index: usize,
         terminated: bool,
-        future: &mut Pin<&mut F>,
+        future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) || !self.woken.contains(index) {
             return None;
@@ -163,7 +219,7 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
             self.enabled,
             index,
             terminated,
-            future.as_mut(),
+            leaf(future.as_mut()),
             &mut Context::from_waker(&waker),
         )
     }
