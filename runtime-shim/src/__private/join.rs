@@ -77,7 +77,8 @@ where
 }
 
 /// Pinned access to both halves of a pinned pair.
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 pub fn split<A, B>(pair: Pin<&mut (A, B)>) -> (Pin<&mut A>, Pin<&mut B>) {
     // SAFETY: the fields of a tuple are structurally pinned here: a tuple has no `Drop`
     // impl that could move a field, is never packed, and is `Unpin` only if both fields

@@ -9,6 +9,11 @@
 //! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus
 //! [`BranchWakers`] for many branches) and a capture-free poll function written
 //! by the macro, which reaches each branch through [`split`].
+//!
+//! The small helpers the poll function calls once per branch are `inline(always)` only
+//! without debug assertions (release builds): in a debug build, forced inlining of them
+//! into every step of every select more than doubled LLVM's time on a crate of 32-branch
+//! selects, and a debug build does not need it.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -77,7 +82,8 @@ pub struct Enabled<const W: usize>([u32; W]);
 
 impl<const W: usize> Enabled<W> {
     /// The flags from each branch's precondition, in branch order (`N <= 32 * W`).
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new<const N: usize>(enabled: [bool; N]) -> Self {
         let mut words = [0u32; W];
         for (i, on) in enabled.into_iter().enumerate() {
@@ -87,19 +93,22 @@ impl<const W: usize> Enabled<W> {
     }
 
     /// Whether branch `index` may be polled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn get(&self, index: usize) -> bool {
         self.0[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// Disables branch `index` for the rest of this select.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn clear(&mut self, index: usize) {
         self.0[index / 32] &= !(1 << (index % 32));
     }
 
     /// Whether any branch is still enabled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         self.0.iter().any(|&word| word != 0)
     }
@@ -121,7 +130,8 @@ pub trait ProbeFused {
 }
 
 impl<F: FusedFuture> ProbeFused for Probe<'_, (F,)> {
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn __patience_is_terminated(&self) -> bool {
         self.0.0.is_terminated()
     }
@@ -134,7 +144,8 @@ pub trait ProbePlain {
 }
 
 impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn __patience_is_terminated(&self) -> bool {
         false
     }
@@ -148,7 +159,8 @@ pub struct Branches<'a, 'b, 'c, const W: usize> {
 
 impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     /// For one poll of the select.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(enabled: &'a mut Enabled<W>, cx: &'b mut Context<'c>) -> Self {
         Branches { enabled, cx }
     }
@@ -156,7 +168,8 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     /// Polls branch `index` if it is enabled, unless its future reports `terminated`
     /// (the branch is then disabled). A branch that gives a value is disabled too: the
     /// caller either returns it as the winner or leaves it disabled (pattern mismatch).
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn poll<F: Future>(
         &mut self,
         index: usize,
@@ -176,7 +189,8 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     }
 
     /// Whether any branch is still enabled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         self.enabled.any()
     }
@@ -191,7 +205,8 @@ pub struct WokenBranches<'a, const W: usize> {
 
 impl<'a, const W: usize> WokenBranches<'a, W> {
     /// For one poll of the select: drains the woken flags of `wakers`.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new<const K: usize>(
         enabled: &'a mut Enabled<W>,
         wakers: &mut BranchWakers<K, W>,
@@ -204,7 +219,8 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
     }
 
     /// Like [`Branches::poll`], for a branch that was woken since the last poll.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn poll<F: Future>(
         &mut self,
         index: usize,
@@ -225,13 +241,15 @@ impl<'a, const W: usize> WokenBranches<'a, W> {
     }
 
     /// Whether any branch is still enabled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         self.enabled.any()
     }
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn poll_enabled<F: Future, const W: usize>(
     enabled: &mut Enabled<W>,
     index: usize,

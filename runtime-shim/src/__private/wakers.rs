@@ -230,13 +230,15 @@ pub struct Woken<const W: usize> {
 
 impl<const W: usize> Woken<W> {
     /// Whether branch `index` is to be polled now.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn contains(&self, index: usize) -> bool {
         self.words[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// The waker branch `index` must be polled with.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn waker(&self, index: usize) -> Waker {
         let cell: *const Cell = &self.cells[index];
         // SAFETY: the `RawWaker` contract holds for `VTABLE` with pointers to `'static`
