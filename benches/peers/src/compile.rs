@@ -5,7 +5,15 @@
 //!   baseline crate with the same 40 functions written without the macro is
 //!   subtracted. Each variant is built three times; the fastest build counts.
 //! - Clean build: a crate that depends only on `patience` (default features), and one
-//!   that depends only on tokio with `rt,macros`, each built from an empty target dir.
+//!   that depends only on tokio with `rt,macros`, each built from an empty target dir,
+//!   twice, alternating; the faster build of each counts.
+//!
+//! Every build runs with `CARGO_INCREMENTAL=0`. With incremental compilation (the debug
+//! default for path dependencies and the scratch crates), a rebuild after the comment
+//! that forces it reuses the cached type checking and code generation of the unchanged
+//! functions, so the fastest of three rebuilds measured little but macro expansion and
+//! the cache: 40 uses of a 32-branch `patience::select!` rebuilt in 0.6 s that way and
+//! in 6 s from scratch. A crate from a registry is never built incrementally either.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -33,6 +41,7 @@ fn cargo_build(dir: &Path, target_dir: &Path) -> Duration {
         .args(["build", "--lib", "--quiet"])
         .current_dir(dir)
         .env("CARGO_TARGET_DIR", target_dir)
+        .env("CARGO_INCREMENTAL", "0")
         .status()
         .expect("run cargo");
     assert!(status.success(), "cargo build failed in {}", dir.display());
@@ -144,7 +153,7 @@ pub fn run() -> String {
     cargo_build(&dir, &target);
 
     let mut out = format!(
-        "\n#### Compile cost per use (debug build of one crate with {USES} uses, baseline subtracted)\n\n| macro | K | rebuild ms | ms per use over baseline | ratio to tokio |\n|---|---:|---:|---:|---:|\n"
+        "\n#### Compile cost per use (debug build of one crate with {USES} uses, not incremental, baseline subtracted)\n\n| macro | K | rebuild ms | ms per use over baseline | ratio to tokio |\n|---|---:|---:|---:|---:|\n"
     );
     let mut select32 = None;
     for k in [8, 32] {
@@ -197,25 +206,43 @@ pub fn run() -> String {
             if r <= 0.5 { "holds" } else { "**NO, missed**" }
         );
     }
-    out.push_str("\n#### Clean build of the dependency tree (debug, empty target dir)\n\n| crate depended on | seconds |\n|---|---:|\n");
-    let mut clean = Vec::new();
-    for (name, deps) in [
+    out.push_str("\n#### Clean build of the dependency tree (debug, empty target dir, best of 2)\n\n| crate depended on | seconds |\n|---|---:|\n");
+    let peers = [
         ("patience (default features)", format!("patience = {{ path = {:?} }}\n", patience_path())),
         (
             "tokio with rt,macros",
             "tokio = { version = \"1\", default-features = false, features = [\"rt\", \"macros\"] }\n".to_owned(),
         ),
-    ] {
-        let slug = if name.starts_with("patience") { "clean-patience" } else { "clean-tokio" };
-        let dir = root.join(slug);
-        let target = root.join(format!("{slug}-target"));
-        write_crate(&dir, &deps, "pub fn nothing() {}\n");
+    ];
+    let slug = |name: &str| {
+        if name.starts_with("patience") {
+            "clean-patience"
+        } else {
+            "clean-tokio"
+        }
+    };
+    for (name, deps) in &peers {
+        let dir = root.join(slug(name));
+        write_crate(&dir, deps, "pub fn nothing() {}\n");
         // Fetch first so the timing does not include downloads.
-        let _ = Command::new(env!("CARGO")).arg("fetch").current_dir(&dir).status();
-        let _ = std::fs::remove_dir_all(&target);
-        let t = cargo_build(&dir, &target);
-        let _ = writeln!(out, "| {name} | {:.1} |", t.as_secs_f64());
-        clean.push(t.as_secs_f64());
+        let _ = Command::new(env!("CARGO"))
+            .arg("fetch")
+            .current_dir(&dir)
+            .status();
+    }
+    // Two rounds, alternating, so that a burst of load on the machine does not fall on
+    // one peer's only build; the faster build of each counts.
+    let mut clean = vec![f64::INFINITY; peers.len()];
+    for _round in 0..2 {
+        for ((name, _), best) in peers.iter().zip(&mut clean) {
+            let dir = root.join(slug(name));
+            let target = root.join(format!("{}-target", slug(name)));
+            let _ = std::fs::remove_dir_all(&target);
+            *best = best.min(cargo_build(&dir, &target).as_secs_f64());
+        }
+    }
+    for ((name, _), t) in peers.iter().zip(&clean) {
+        let _ = writeln!(out, "| {name} | {t:.1} |");
     }
     if let [ours, tokio] = clean[..] {
         let _ = writeln!(
