@@ -203,7 +203,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         quote! {
             if let #some(mut #value) = #polled.poll(
                 #i_lit,
-                (&__PatienceProbe(&*#leaf)).__patience_is_terminated(),
+                (&__PatienceProbe(&#leaf)).__patience_is_terminated(),
                 &mut #leaf,
             ) {
                 #on_ready

@@ -117,10 +117,12 @@ impl<const W: usize> Enabled<W> {
 /// Borrows a branch future so the expansion can ask, at the call site, whether it is a
 /// [`FusedFuture`] that has terminated, without requiring the trait.
 ///
-/// The expansion calls `(&Probe(&*leaf)).__patience_is_terminated()` on a leaf `(F,)`
-/// of the tree with both probe traits in scope. Method lookup first tries receivers of
-/// type `&Probe<(F,)>`, where only [`ProbeFused`] applies, and only when `F: FusedFuture`; otherwise it auto-references
-/// to `&&Probe<F>` and finds [`ProbePlain`], which answers `false`.
+/// The expansion calls `(&Probe(&leaf)).__patience_is_terminated()` on a pinned leaf
+/// `leaf: Pin<&mut (F,)>` of the tree (no deref: one method lookup less per branch),
+/// with both probe traits in scope. Method lookup first tries receivers of type
+/// `&Probe<Pin<&mut (F,)>>`, where only [`ProbeFused`] applies, and only when
+/// `F: FusedFuture`; otherwise it auto-references to `&&Probe<_>` and finds
+/// [`ProbePlain`], which answers `false`.
 pub struct Probe<'a, F: ?Sized>(pub &'a F);
 
 /// The probe answer for futures that implement [`FusedFuture`].
@@ -129,11 +131,11 @@ pub trait ProbeFused {
     fn __patience_is_terminated(&self) -> bool;
 }
 
-impl<F: FusedFuture> ProbeFused for Probe<'_, (F,)> {
+impl<F: FusedFuture> ProbeFused for Probe<'_, Pin<&mut (F,)>> {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     fn __patience_is_terminated(&self) -> bool {
-        self.0.0.is_terminated()
+        self.0.as_ref().get_ref().0.is_terminated()
     }
 }
 
