@@ -126,12 +126,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let out = local("__out");
     let list = local("__list");
     let state = local("__state");
-    let enabled = local("__enabled");
     let cursor = local("__cursor");
     let start = local("__start");
     let lo = local("__lo");
     let hi = local("__hi");
-    let woken = local("__woken");
 
     let futs: Vec<Ident> = (0..n)
         .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
@@ -229,8 +227,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     };
     let take_state = if tracked {
         quote! {
-            let (#enabled, #woken) = #state;
-            let mut #polled = #alias::WokenBranches::new(#enabled, #woken, #cx);
+            let mut #polled = #alias::WokenBranches::new(#state, #cx);
         }
     } else {
         quote! { let mut #polled = #alias::Branches::new(#state, #cx); }

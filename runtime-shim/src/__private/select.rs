@@ -206,14 +206,15 @@ pub struct WokenBranches<'a, const W: usize> {
 }
 
 impl<'a, const W: usize> WokenBranches<'a, W> {
-    /// For one poll of the select: drains the woken flags of `wakers`.
+    /// For one poll of the select, from its state (the flags and the wakers): drains
+    /// the woken flags of the wakers.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new<const K: usize>(
-        enabled: &'a mut Enabled<W>,
-        wakers: &mut BranchWakers<K, W>,
+        state: &'a mut (Enabled<W>, BranchWakers<K, W>),
         cx: &Context<'_>,
     ) -> Self {
+        let (enabled, wakers) = state;
         WokenBranches {
             enabled,
             woken: wakers.drain(cx),
