@@ -4,7 +4,7 @@
 //!
 //! ```text
 //! {
-//!     use Outcome::Won as __PatienceWon;                      // from the support module
+//!     use Outcome::{L as __PatienceWonL, R as __PatienceWonR};  // from the support module
 //!     use Node::{L as __PatienceL, R as __PatienceR};         // when n > 1
 //!     match {
 //!         let <state> = Enabled::new([<condition_i or true>, …]);  // all conditions first
@@ -21,7 +21,7 @@
 //!     } {
 //!         // Branch i's value sits at the end of a path of L/R through a balanced tree
 //!         // (the variants are imported into the block: shorter output).
-//!         __PatienceWon(__PatienceL(__PatienceR(<pattern_1>))) => <handler_1>,
+//!         __PatienceWonL(__PatienceR(<pattern_1>)) => <handler_1>,  // root: Outcome's L/R
 //!         …                                                   // outside any closure
 //!         Outcome::Disabled => <else, or the panic>,
 //!         [Outcome::Default => <default>,]
@@ -58,7 +58,10 @@ use super::model::{Mode, Select};
 
 /// Wraps `leaf` (a value or a pattern) in the path that leads to branch `index` in a
 /// balanced binary tree over `0..n` of `Node::L`/`Node::R` variants (imported into the
-/// expansion's block as `__PatienceL`/`__PatienceR`).
+/// expansion's block as `__PatienceL`/`__PatienceR`), under the root's
+/// `Outcome::L`/`Outcome::R` (imported as `__PatienceWonL`/`__PatienceWonR`): the root
+/// step is the outcome's own variant, one constructor less per branch. A single branch
+/// is `Outcome::L(leaf)`.
 ///
 /// The output is a tree rather than one enum with a variant per branch because type
 /// inference of an `n`-parameter enum named `n` times costs O(n²) variables and grows
@@ -75,6 +78,17 @@ fn tree_path(index: usize, n: usize, leaf: TokenStream) -> TokenStream {
             steps.push(quote!(__PatienceR));
             lo = mid;
         }
+    }
+    match steps.first_mut() {
+        Some(root) => {
+            let root_step = if root.to_string() == "__PatienceL" {
+                quote!(__PatienceWonL)
+            } else {
+                quote!(__PatienceWonR)
+            };
+            *root = root_step;
+        }
+        None => steps.push(quote!(__PatienceWonL)),
     }
     steps
         .iter()
@@ -181,7 +195,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let won = tree_path(i, n, quote!(#value));
         let win = quote! {
             #advance_cursor
-            return #ready(__PatienceWon(#won));
+            return #ready(#won);
         };
         let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
             win
@@ -308,7 +322,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let pat = &branch.pat;
         let handler = &branch.handler;
         let won = tree_path(i, n, quote!(#pat));
-        quote! { __PatienceWon(#won) => #handler, }
+        quote! { #won => #handler, }
     });
     let disabled_arm = match &else_handler {
         Some(handler) => quote! { #output::Disabled => #handler, },
@@ -324,7 +338,8 @@ pub(crate) fn expand(select: Select) -> TokenStream {
 
     quote! {
         {
-            use #output::Won as __PatienceWon;
+            #[allow(unused_imports)]
+            use #output::{L as __PatienceWonL, R as __PatienceWonR};
             #node_import
             match {
                 #[allow(unused_imports)]

@@ -26,10 +26,14 @@ pub use super::wakers::BranchWakers;
 use super::wakers::Woken;
 
 /// What a select's poll function returns when it is ready: the winning branch's value
-/// at the end of its path through the tree of [`Node`]s, or why there is no winner.
-pub enum Outcome<B> {
-    /// A branch won with the value at the end of this path.
-    Won(B),
+/// at the end of its path through the tree of [`Node`]s (the root's step is this enum's
+/// `L`/`R`: one constructor less per branch), or why there is no winner.
+pub enum Outcome<A, B> {
+    /// A branch of the left half (or the only branch) won, with the value at the end of
+    /// this path.
+    L(A),
+    /// A branch of the right half won.
+    R(B),
     /// Every branch is disabled.
     Disabled,
     /// Nothing is ready and the select has a `default` branch (or every branch is
@@ -49,7 +53,7 @@ pub enum Node<A, B> {
 /// `F::Output`, a pair gives a [`Node`] of its halves' types.
 ///
 /// The expansion never names the output type: [`new`] fixes the poll function's return
-/// type from the tree's type, so type checking never has to infer it from the
+/// type from the tree's type (through [`Root`]), so type checking never has to infer it from the
 /// expression that builds each branch's value (with many branches, that inference cost
 /// about half of the select's type-checking time).
 pub trait Outputs {
@@ -65,12 +69,27 @@ impl<A: Outputs, B: Outputs> Outputs for (A, B) {
     type Output = Node<A::Output, B::Output>;
 }
 
+/// The [`Outcome`] type for a whole tree of branch futures: the root pair's halves'
+/// [`Outputs`], or a single branch's output (with an uninhabited right half).
+pub trait Root {
+    /// The outcome's type.
+    type Outcome;
+}
+
+impl<F: Future> Root for (F,) {
+    type Outcome = Outcome<F::Output, core::convert::Infallible>;
+}
+
+impl<A: Outputs, B: Outputs> Root for (A, B) {
+    type Outcome = Outcome<A::Output, B::Output>;
+}
+
 /// The select future over the tree `list` (leaves `(future,)`), with the state and the
 /// poll function; the bound gives the closure its full signature, return type included.
 #[inline]
-pub fn new<L: Outputs, S, F>(list: L, state: S, poll: F) -> Select<L, S, F>
+pub fn new<L: Root, S, F>(list: L, state: S, poll: F) -> Select<L, S, F>
 where
-    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<Outcome<L::Output>>,
+    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<L::Outcome>,
 {
     Select::new(list, state, poll)
 }
