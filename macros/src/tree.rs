@@ -29,14 +29,29 @@ pub(crate) fn split_tree(
     out: &mut TokenStream,
 ) {
     if hi - lo == 1 {
+        // Only for a tree of one child: a split binds its leaf children directly.
         let leaf = &leaves[lo];
         out.extend(quote! { let mut #leaf = #node; });
         return;
     }
     let mid = lo + (hi - lo) / 2;
-    let left = format_ident!("__patience_n{}_{}", lo, mid, span = Span::mixed_site());
-    let right = format_ident!("__patience_n{}_{}", mid, hi, span = Span::mixed_site());
+    // A half that is one child is bound as that child's leaf (`mut`: it is polled
+    // through `&mut`); a larger half is split again.
+    let half = |lo: usize, hi: usize| {
+        if hi - lo == 1 {
+            let leaf = &leaves[lo];
+            quote!(mut #leaf)
+        } else {
+            let name = format_ident!("__patience_n{}_{}", lo, hi, span = Span::mixed_site());
+            quote!(#name)
+        }
+    };
+    let (left, right) = (half(lo, mid), half(mid, hi));
     out.extend(quote! { let (#left, #right) = #private::split(#node); });
-    split_tree(private, &left, lo, mid, leaves, out);
-    split_tree(private, &right, mid, hi, leaves, out);
+    for (lo, hi) in [(lo, mid), (mid, hi)] {
+        if hi - lo > 1 {
+            let name = format_ident!("__patience_n{}_{}", lo, hi, span = Span::mixed_site());
+            split_tree(private, &name, lo, hi, leaves, out);
+        }
+    }
 }

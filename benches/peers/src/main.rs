@@ -5,7 +5,8 @@
 //! operation), the future sizes, and whether each target of the project holds in this
 //! run. `-- --write` also rewrites `BENCHMARKS.md` and the charts in
 //! `benches/charts/`. `-- --compile` adds the compile-time costs (slow: it builds
-//! scratch crates with cargo). `-- --smoke` runs every case briefly, for CI; it proves nothing
+//! scratch crates with cargo). `-- --compile-only` skips every timing group and prints
+//! only the compile-time tables (per use, and clean builds). `-- --smoke` runs every case briefly, for CI; it proves nothing
 //! about speed.
 
 mod blockon;
@@ -50,6 +51,10 @@ fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let write = std::env::args().any(|a| a == "--write");
     let compile_cost = std::env::args().any(|a| a == "--compile");
+    if std::env::args().any(|a| a == "--compile-only") {
+        println!("{}", compile::run());
+        return;
+    }
     let config = if smoke {
         Config::smoke()
     } else {

@@ -4,15 +4,16 @@
 //!
 //! ```text
 //! {
-//!     enum __PatienceSelectOutcome<B> { __PatienceWon(B), __Disabled, [__Default] }
-//!     enum __PatienceSelectNode<L, R> { __L(L), __R(R) }      // when n > 1
+//!     use Outcome::{L as __PatienceWonL, R as __PatienceWonR};  // from the support module
+//!     use Node::{L as __PatienceL, R as __PatienceR};         // when n > 1
 //!     match {
 //!         let <state> = Enabled::new([<condition_i or true>, …]);  // all conditions first
 //!                                         // (with BranchWakers::new(), above 12 branches)
 //!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
 //!         [let <cursor>: &mut usize = <round_robin cursor>;]
-//!         let <out> = Select::new(
-//!             (into_future(<fut_0>), (into_future(<fut_1>), …)),  // balanced tree of pairs
+//!         let <out> = select::new(                           // a `Select` future
+//!             ((into_future(<fut_0>),), ((into_future(<fut_1>),), …)),  // balanced tree of
+//!                                                             // pairs of `(future,)` leaves
 //!             <state>,
 //!             move |<list>, <state>, <cx>| { split the tree; … poll steps … },
 //!         ).await;                                            // the futures drop here
@@ -20,13 +21,18 @@
 //!     } {
 //!         // Branch i's value sits at the end of a path of L/R through a balanced tree
 //!         // (the variants are imported into the block: shorter output).
-//!         __PatienceWon(__PatienceL(__PatienceR(<pattern_1>))) => <handler_1>,
+//!         __PatienceWonL(__PatienceR(<pattern_1>)) => <handler_1>,  // root: Outcome's L/R
 //!         …                                                   // outside any closure
-//!         __PatienceSelectOutcome::__Disabled => <else, or the panic>,
-//!         [__PatienceSelectOutcome::__Default => <default>,]
+//!         Outcome::Disabled => <else, or the panic>,
+//!         [Outcome::Default => <default>,]
 //!     }
 //! }
 //! ```
+//!
+//! `select::new` fixes the poll closure's whole signature from the tree's type (trait
+//! `Outputs`: a leaf `(F,)` gives `F::Output`, a pair a `Node` of its halves), so type
+//! checking never infers the outcome type from the values the steps return: with 32
+//! branches that inference was about half of the select's type-checking time.
 //!
 //! The poll closure captures nothing but the round-robin cursor. Its steps are
 //! straight-line code in written order for `biased` (and for a single branch). For `fair`
@@ -50,13 +56,12 @@ use crate::tree::{split_tree, tree};
 
 use super::model::{Mode, Select};
 
-/// Names of the output enums. They are items, so they cannot be hygienic; they are
-/// declared in the block the expansion opens and named so that no user writes them.
-const OUTCOME: &str = "__PatienceSelectOutcome";
-const NODE: &str = "__PatienceSelectNode";
-
 /// Wraps `leaf` (a value or a pattern) in the path that leads to branch `index` in a
-/// balanced binary tree over `0..n` of `NODE::__L`/`NODE::__R` variants.
+/// balanced binary tree over `0..n` of `Node::L`/`Node::R` variants (imported into the
+/// expansion's block as `__PatienceL`/`__PatienceR`), under the root's
+/// `Outcome::L`/`Outcome::R` (imported as `__PatienceWonL`/`__PatienceWonR`): the root
+/// step is the outcome's own variant, one constructor less per branch. A single branch
+/// is `Outcome::L(leaf)`.
 ///
 /// The output is a tree rather than one enum with a variant per branch because type
 /// inference of an `n`-parameter enum named `n` times costs O(n²) variables and grows
@@ -73,6 +78,17 @@ fn tree_path(index: usize, n: usize, leaf: TokenStream) -> TokenStream {
             steps.push(quote!(__PatienceR));
             lo = mid;
         }
+    }
+    match steps.first_mut() {
+        Some(root) => {
+            let root_step = if root.to_string() == "__PatienceL" {
+                quote!(__PatienceWonL)
+            } else {
+                quote!(__PatienceWonR)
+            };
+            *root = root_step;
+        }
+        None => steps.push(quote!(__PatienceWonL)),
     }
     steps
         .iter()
@@ -111,8 +127,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let words = n.div_ceil(32);
     let tracked = n > TRACK_ABOVE && !matches!(mode, Mode::Biased);
     let private = quote!(::patience::__private::select);
-    let output = Ident::new(OUTCOME, Span::call_site());
-    let node = Ident::new(NODE, Span::call_site());
+    let output = quote!(#private::Outcome);
     let local = |name: &str| Ident::new(name, Span::mixed_site());
     let cx = local("__cx");
     // Aliases the expansion imports into its block, to keep the output short.
@@ -125,12 +140,10 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let out = local("__out");
     let list = local("__list");
     let state = local("__state");
-    let enabled = local("__enabled");
     let cursor = local("__cursor");
     let start = local("__start");
     let lo = local("__lo");
     let hi = local("__hi");
-    let woken = local("__woken");
 
     let futs: Vec<Ident> = (0..n)
         .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
@@ -153,7 +166,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         .zip(&futs)
         .map(|(branch, fut)| {
             quote_spanned! {branch.future.span()=>
-                ::core::future::IntoFuture::into_future(#fut)
+                (::core::future::IntoFuture::into_future(#fut),)
             }
         })
         .collect();
@@ -182,7 +195,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let won = tree_path(i, n, quote!(#value));
         let win = quote! {
             #advance_cursor
-            return #ready(__PatienceWon(#won));
+            return #ready(#won);
         };
         let on_ready = if matches!(branches[i].pat, Pat::Wild(_)) {
             win
@@ -202,7 +215,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         quote! {
             if let #some(mut #value) = #polled.poll(
                 #i_lit,
-                (&__PatienceProbe(&*#leaf)).__patience_is_terminated(),
+                (&__PatienceProbe(&#leaf)).__patience_is_terminated(),
                 &mut #leaf,
             ) {
                 #on_ready
@@ -228,8 +241,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     };
     let take_state = if tracked {
         quote! {
-            let (#enabled, #woken) = #state;
-            let mut #polled = #alias::WokenBranches::new(#enabled, #woken, #cx);
+            let mut #polled = #alias::WokenBranches::new(#state, #cx);
         }
     } else {
         quote! { let mut #polled = #alias::Branches::new(#state, #cx); }
@@ -295,12 +307,12 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     // Every branch disabled: `else` if given, otherwise `default` if given, otherwise
     // the panic in the `__Disabled` arm.
     let when_disabled = if else_handler.is_none() && has_default {
-        quote!(::core::task::Poll::Ready(#output::__Default))
+        quote!(::core::task::Poll::Ready(#output::Default))
     } else {
-        quote!(::core::task::Poll::Ready(#output::__Disabled))
+        quote!(::core::task::Poll::Ready(#output::Disabled))
     };
     let when_pending = if has_default {
-        quote!(::core::task::Poll::Ready(#output::__Default))
+        quote!(::core::task::Poll::Ready(#output::Default))
     } else {
         quote!(::core::task::Poll::Pending)
     };
@@ -310,37 +322,25 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         let pat = &branch.pat;
         let handler = &branch.handler;
         let won = tree_path(i, n, quote!(#pat));
-        quote! { __PatienceWon(#won) => #handler, }
+        quote! { #won => #handler, }
     });
     let disabled_arm = match &else_handler {
-        Some(handler) => quote! { #output::__Disabled => #handler, },
-        None => quote! { #output::__Disabled => #private::all_disabled(), },
+        Some(handler) => quote! { #output::Disabled => #handler, },
+        None => quote! { #output::Disabled => #private::all_disabled(), },
     };
-    let default_variant = has_default.then(|| quote!(__Default,));
-    let default_arm = default_handler.map(|handler| quote! { #output::__Default => #handler, });
+    let default_arm = default_handler.map(|handler| quote! { #output::Default => #handler, });
 
-    let node_enum = (n > 1).then(|| {
+    let node_import = (n > 1).then(|| {
         quote! {
-            #[allow(non_camel_case_types, dead_code)]
-            enum #node<__Left, __Right> {
-                __PatienceL(__Left),
-                __PatienceR(__Right),
-            }
-            #[allow(unused_imports)]
-            use #node::{__PatienceL, __PatienceR};
+            use #private::Node::{L as __PatienceL, R as __PatienceR};
         }
     });
 
     quote! {
         {
-            #[allow(non_camel_case_types, dead_code)]
-            enum #output<__Branch> {
-                __PatienceWon(__Branch),
-                __Disabled,
-                #default_variant
-            }
-            use #output::__PatienceWon;
-            #node_enum
+            #[allow(unused_imports)]
+            use #output::{L as __PatienceWonL, R as __PatienceWonR};
+            #node_import
             match {
                 #[allow(unused_imports)]
                 use #private::{
@@ -358,7 +358,7 @@ pub(crate) fn expand(select: Select) -> TokenStream {
                 // whose bindings are unused, and whose values need `mut` only for a
                 // `ref mut` binding.
                 #[allow(unused_mut, unused_variables)]
-                let #out = #alias::Select::new(
+                let #out = #alias::new(
                     #tree,
                     #state,
                     move |#list, #state, #cx| {

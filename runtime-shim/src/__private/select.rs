@@ -9,6 +9,11 @@
 //! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus
 //! [`BranchWakers`] for many branches) and a capture-free poll function written
 //! by the macro, which reaches each branch through [`split`].
+//!
+//! The small helpers the poll function calls once per branch are `inline(always)` only
+//! without debug assertions (release builds): in a debug build, forced inlining of them
+//! into every step of every select more than doubled LLVM's time on a crate of 32-branch
+//! selects, and a debug build does not need it.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -16,9 +21,78 @@ use core::task::{Context, Poll};
 
 use futures_core::future::FusedFuture;
 
-pub use super::join::{Join as Select, split};
+pub use super::join::{Join as Select, leaf, split};
 pub use super::wakers::BranchWakers;
 use super::wakers::Woken;
+
+/// What a select's poll function returns when it is ready: the winning branch's value
+/// at the end of its path through the tree of [`Node`]s (the root's step is this enum's
+/// `L`/`R`: one constructor less per branch), or why there is no winner.
+pub enum Outcome<A, B> {
+    /// A branch of the left half (or the only branch) won, with the value at the end of
+    /// this path.
+    L(A),
+    /// A branch of the right half won.
+    R(B),
+    /// Every branch is disabled.
+    Disabled,
+    /// Nothing is ready and the select has a `default` branch (or every branch is
+    /// disabled, and it has `default` but no `else`).
+    Default,
+}
+
+/// One step of the path to a branch's value: the left or the right half of the tree.
+pub enum Node<A, B> {
+    /// The value is in the left half.
+    L(A),
+    /// The value is in the right half.
+    R(B),
+}
+
+/// The type of the winning value for a tree of branch futures: a leaf `(F,)` gives
+/// `F::Output`, a pair gives a [`Node`] of its halves' types.
+///
+/// The expansion never names the output type: [`new`] fixes the poll function's return
+/// type from the tree's type (through [`Root`]), so type checking never has to infer it from the
+/// expression that builds each branch's value (with many branches, that inference cost
+/// about half of the select's type-checking time).
+pub trait Outputs {
+    /// The winning value's type.
+    type Output;
+}
+
+impl<F: Future> Outputs for (F,) {
+    type Output = F::Output;
+}
+
+impl<A: Outputs, B: Outputs> Outputs for (A, B) {
+    type Output = Node<A::Output, B::Output>;
+}
+
+/// The [`Outcome`] type for a whole tree of branch futures: the root pair's halves'
+/// [`Outputs`], or a single branch's output (with an uninhabited right half).
+pub trait Root {
+    /// The outcome's type.
+    type Outcome;
+}
+
+impl<F: Future> Root for (F,) {
+    type Outcome = Outcome<F::Output, core::convert::Infallible>;
+}
+
+impl<A: Outputs, B: Outputs> Root for (A, B) {
+    type Outcome = Outcome<A::Output, B::Output>;
+}
+
+/// The select future over the tree `list` (leaves `(future,)`), with the state and the
+/// poll function; the bound gives the closure its full signature, return type included.
+#[inline]
+pub fn new<L: Root, S, F>(list: L, state: S, poll: F) -> Select<L, S, F>
+where
+    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<L::Outcome>,
+{
+    Select::new(list, state, poll)
+}
 
 /// One flag per branch, packed: set while the branch may still be polled (its
 /// precondition held, it has not finished with a value its pattern rejects, and its
@@ -27,7 +101,8 @@ pub struct Enabled<const W: usize>([u32; W]);
 
 impl<const W: usize> Enabled<W> {
     /// The flags from each branch's precondition, in branch order (`N <= 32 * W`).
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new<const N: usize>(enabled: [bool; N]) -> Self {
         let mut words = [0u32; W];
         for (i, on) in enabled.into_iter().enumerate() {
@@ -37,19 +112,22 @@ impl<const W: usize> Enabled<W> {
     }
 
     /// Whether branch `index` may be polled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn get(&self, index: usize) -> bool {
         self.0[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// Disables branch `index` for the rest of this select.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn clear(&mut self, index: usize) {
         self.0[index / 32] &= !(1 << (index % 32));
     }
 
     /// Whether any branch is still enabled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         self.0.iter().any(|&word| word != 0)
     }
@@ -58,10 +136,12 @@ impl<const W: usize> Enabled<W> {
 /// Borrows a branch future so the expansion can ask, at the call site, whether it is a
 /// [`FusedFuture`] that has terminated, without requiring the trait.
 ///
-/// The expansion calls `(&Probe(&*fut)).__patience_is_terminated()` with both probe
-/// traits in scope. Method lookup first tries receivers of type `&Probe<F>`, where only
-/// [`ProbeFused`] applies, and only when `F: FusedFuture`; otherwise it auto-references
-/// to `&&Probe<F>` and finds [`ProbePlain`], which answers `false`.
+/// The expansion calls `(&Probe(&leaf)).__patience_is_terminated()` on a pinned leaf
+/// `leaf: Pin<&mut (F,)>` of the tree (no deref: one method lookup less per branch),
+/// with both probe traits in scope. Method lookup first tries receivers of type
+/// `&Probe<Pin<&mut (F,)>>`, where only [`ProbeFused`] applies, and only when
+/// `F: FusedFuture`; otherwise it auto-references to `&&Probe<_>` and finds
+/// [`ProbePlain`], which answers `false`.
 pub struct Probe<'a, F: ?Sized>(pub &'a F);
 
 /// The probe answer for futures that implement [`FusedFuture`].
@@ -70,10 +150,11 @@ pub trait ProbeFused {
     fn __patience_is_terminated(&self) -> bool;
 }
 
-impl<F: FusedFuture + ?Sized> ProbeFused for Probe<'_, F> {
-    #[inline(always)]
+impl<F: FusedFuture> ProbeFused for Probe<'_, Pin<&mut (F,)>> {
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn __patience_is_terminated(&self) -> bool {
-        self.0.is_terminated()
+        self.0.as_ref().get_ref().0.is_terminated()
     }
 }
 
@@ -84,7 +165,8 @@ pub trait ProbePlain {
 }
 
 impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     fn __patience_is_terminated(&self) -> bool {
         false
     }
@@ -98,7 +180,8 @@ pub struct Branches<'a, 'b, 'c, const W: usize> {
 
 impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     /// For one poll of the select.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn new(enabled: &'a mut Enabled<W>, cx: &'b mut Context<'c>) -> Self {
         Branches { enabled, cx }
     }
@@ -106,21 +189,29 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     /// Polls branch `index` if it is enabled, unless its future reports `terminated`
     /// (the branch is then disabled). A branch that gives a value is disabled too: the
     /// caller either returns it as the winner or leaves it disabled (pattern mismatch).
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn poll<F: Future>(
         &mut self,
         index: usize,
         terminated: bool,
-        future: &mut Pin<&mut F>,
+        future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) {
             return None;
         }
-        poll_enabled(self.enabled, index, terminated, future.as_mut(), self.cx)
+        poll_enabled(
+            self.enabled,
+            index,
+            terminated,
+            leaf(future.as_mut()),
+            self.cx,
+        )
     }
 
     /// Whether any branch is still enabled.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         self.enabled.any()
     }
@@ -134,13 +225,12 @@ pub struct WokenBranches<'a, 'w, const K: usize, const W: usize> {
 }
 
 impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
-    /// For one poll of the select: drains the woken flags of `wakers`.
-    #[inline(always)]
-    pub fn new(
-        enabled: &'a mut Enabled<W>,
-        wakers: &mut BranchWakers<K, W>,
-        cx: &Context<'w>,
-    ) -> Self {
+    /// For one poll of the select, from its state (the flags and the wakers): drains
+    /// the woken flags of the wakers.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn new(state: &'a mut (Enabled<W>, BranchWakers<K, W>), cx: &Context<'w>) -> Self {
+        let (enabled, wakers) = state;
         WokenBranches {
             enabled,
             woken: wakers.drain(cx),
@@ -148,12 +238,13 @@ impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
     }
 
     /// Like [`Branches::poll`], for a branch that was woken since the last poll.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn poll<F: Future>(
         &mut self,
         index: usize,
         terminated: bool,
-        future: &mut Pin<&mut F>,
+        future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
         if !self.enabled.get(index) || !self.woken.contains(index) {
             return None;
@@ -163,7 +254,7 @@ impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
             self.enabled,
             index,
             terminated,
-            future.as_mut(),
+            leaf(future.as_mut()),
             &mut Context::from_waker(&waker),
         )
     }
@@ -172,7 +263,8 @@ impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
     /// every branch to be polled, when no branch won: if one is enabled, the select
     /// returns `Pending` (or runs `default`), so this first makes sure that branch
     /// wake-ups reach the task ([`Woken::before_pending`]).
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&self) -> bool {
         let any = self.enabled.any();
         if any {
@@ -182,7 +274,8 @@ impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
     }
 }
 
-#[inline(always)]
+#[cfg_attr(debug_assertions, inline)]
+#[cfg_attr(not(debug_assertions), inline(always))]
 fn poll_enabled<F: Future, const W: usize>(
     enabled: &mut Enabled<W>,
     index: usize,

@@ -375,14 +375,16 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
     }
 
     /// Whether branch `index` is to be polled now.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn contains(&self, index: usize) -> bool {
         self.words[index / 32] & (1 << (index % 32)) != 0
     }
 
     /// The waker branch `index` must be polled with. Dropping it would do nothing, so
     /// it comes in a `ManuallyDrop`, which saves an indirect call per branch poll.
-    #[inline(always)]
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn waker(&self, index: usize) -> ManuallyDrop<Waker> {
         let cell: *const Cell = &self.cells[index];
         // SAFETY: the `RawWaker` contract holds for `VTABLE` with pointers to `'static`
