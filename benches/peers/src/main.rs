@@ -126,14 +126,18 @@ fn main() {
             links.push_str(&format!("![{name}](benches/charts/{name})\n\n"));
         }
         let doc = format!(
-            "# Benchmarks\n\nMade by `cargo run --release -p peers -- --write` (this file and the \
-             charts are its output; do not edit by hand). Every peer runs in the same process on \
-             the same children; cases are interleaved and calibrated to {:?} per sample, {} samples \
-             each. The machine is shared and noisy: compare ratios within one run, not absolute \
-             times across runs. Child polls and sizes are exact and are also asserted in \
-             `cargo test` (`tests/tests/costs.rs`).\n\n{links}## Tables\n{report}\nThis run took \
-             {took:.1?}.\n",
-            config.sample, config.samples
+            "# Benchmarks\n\nMade by `cargo run --release -p peers -- --write{}` (this file and \
+             the charts are its output; do not edit by hand). Every peer runs in the same process \
+             on the same children; cases are interleaved and calibrated to {:?} per sample, {} \
+             samples each. Release builds of this workspace use one codegen unit, and the \
+             children's `poll` is never inlined, for every peer alike (see \
+             `benches/peers/src/gate.rs`). The machine is shared and noisy: compare ratios within \
+             one run, not absolute times across runs. Child polls and sizes are exact and are \
+             also asserted in `cargo test` (`tests/tests/costs.rs`).\n\n{links}## Tables\n\
+             {report}\nThis run took {took:.1?}.\n",
+            if compile_cost { " --compile" } else { "" },
+            config.sample,
+            config.samples
         );
         std::fs::write(root.join("BENCHMARKS.md"), doc).expect("write BENCHMARKS.md");
     }
