@@ -321,7 +321,7 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     /// Also makes sure child wake-ups reach the task that polls now: a join almost always
     /// returns `Pending` on its first poll, so the task's waker is stored at once.
     #[inline]
-    pub fn woken<'w>(&mut self, cx: &Context<'w>) -> Woken<'w, K, W> {
+    pub fn woken<'a, 'w: 'a>(&'a mut self, cx: &'a Context<'w>) -> Woken<'a, K, W> {
         let woken = self.wakers.drain(cx);
         woken.before_pending();
         let start = self.start as usize;
@@ -351,8 +351,8 @@ impl<const K: usize, const W: usize, const BIASED: bool> Default for Tracked<K, 
 }
 
 /// The children to poll on one poll of a tracked join, in polling order.
-pub struct Woken<'w, const K: usize, const W: usize> {
-    woken: BranchesWoken<'w, K, W>,
+pub struct Woken<'a, const K: usize, const W: usize> {
+    woken: BranchesWoken<'a, K, W>,
     /// First bit index in polling order.
     start: usize,
     /// Words visited so far: `start`'s word from `start` up, the following words

@@ -219,17 +219,20 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
 
 /// Polls branches for a select with per-branch wakers: only the woken ones (all on the
 /// first poll), each with its own waker.
-pub struct WokenBranches<'a, 'w, const K: usize, const W: usize> {
+pub struct WokenBranches<'a, const K: usize, const W: usize> {
     enabled: &'a mut Enabled<W>,
-    woken: Woken<'w, K, W>,
+    woken: Woken<'a, K, W>,
 }
 
-impl<'a, 'w, const K: usize, const W: usize> WokenBranches<'a, 'w, K, W> {
+impl<'a, const K: usize, const W: usize> WokenBranches<'a, K, W> {
     /// For one poll of the select, from its state (the flags and the wakers): drains
     /// the woken flags of the wakers.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new(state: &'a mut (Enabled<W>, BranchWakers<K, W>), cx: &Context<'w>) -> Self {
+    pub fn new<'w: 'a>(
+        state: &'a mut (Enabled<W>, BranchWakers<K, W>),
+        cx: &'a Context<'w>,
+    ) -> Self {
         let (enabled, wakers) = state;
         WokenBranches {
             enabled,

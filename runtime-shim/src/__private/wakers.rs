@@ -277,7 +277,7 @@ impl<const K: usize, const W: usize> BranchWakers<K, W> {
     /// task's waker is installed here, before the flags are drained, so a branch woken
     /// after the drain reaches the task that polls now.
     #[inline]
-    pub fn drain<'w>(&mut self, cx: &Context<'w>) -> Woken<'w, K, W> {
+    pub fn drain<'a, 'w: 'a>(&'a mut self, cx: &'a Context<'w>) -> Woken<'a, K, W> {
         let first_poll = self.lease.is_none();
         let lease = *self.lease.get_or_insert_with(|| Lease::take(K));
         if !first_poll {
@@ -328,13 +328,14 @@ impl<const K: usize, const W: usize> Drop for BranchWakers<K, W> {
     }
 }
 
-/// The branches to poll on one poll of a select, and their wakers.
-pub struct Woken<'w, const K: usize, const W: usize> {
+/// The branches to poll on one poll of a select, and their wakers. It borrows the
+/// [`BranchWakers`] it came from, so it cannot outlive the lease (it writes the block).
+pub struct Woken<'a, const K: usize, const W: usize> {
     words: [u32; W],
     cells: &'static [Cell; K],
     block: &'static Block,
     /// On the first poll: the task's waker, not installed yet.
-    install: Option<&'w Waker>,
+    install: Option<&'a Waker>,
 }
 
 impl<const K: usize, const W: usize> Woken<'_, K, W> {
@@ -348,7 +349,7 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
     #[inline]
     pub fn before_pending(&self) {
         if let Some(waker) = self.install {
-            // SAFETY: `Woken` is made by the select holding the lease, for this poll.
+            // SAFETY: `Woken` is made by the select holding the lease, and borrows it.
             unsafe { self.block.parent.set(Some(waker)) };
             if self
                 .block
