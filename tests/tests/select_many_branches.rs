@@ -268,3 +268,114 @@ fn branch_woken_during_first_poll_wakes_the_task() {
     );
     assert_eq!(counts.wakes.load(SeqCst), 1);
 }
+
+/// Runs `f` on its own thread and fails (instead of hanging) if it does not finish in
+/// time: a lost wake-up would park `block_on` forever.
+fn within<T: Send + 'static>(
+    limit: std::time::Duration,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    rx.recv_timeout(limit)
+        .expect("did not finish in time: a wake-up was lost")
+}
+
+/// Selects and joins of 16 (per-branch wakers), each completed by another thread that
+/// fires as soon as it is handed the sender: the wake-up often lands while the first
+/// poll is still running, before the task's waker is stored in the block. None is lost.
+#[test]
+fn large_selects_and_joins_woken_from_another_thread_lose_no_wake_up() {
+    use futures::channel::oneshot;
+    within(std::time::Duration::from_secs(60), || {
+        let (fire, fired) = std::sync::mpsc::channel::<oneshot::Sender<usize>>();
+        let firing = std::thread::spawn(move || {
+            for (n, tx) in fired.into_iter().enumerate() {
+                let _ = tx.send(n);
+            }
+        });
+        let channels = || {
+            let (txs, rxs): (Vec<_>, Vec<_>) = (0..16).map(|_| oneshot::channel()).unzip();
+            let rxs: [oneshot::Receiver<usize>; 16] = rxs.try_into().unwrap();
+            (txs, rxs)
+        };
+        let mut sent = 0;
+        for round in 0..2000 {
+            let (
+                mut txs,
+                [
+                    r0,
+                    r1,
+                    r2,
+                    r3,
+                    r4,
+                    r5,
+                    r6,
+                    r7,
+                    r8,
+                    r9,
+                    r10,
+                    r11,
+                    r12,
+                    r13,
+                    r14,
+                    r15,
+                ],
+            ) = channels();
+            let winner = round % 16;
+            fire.send(txs.swap_remove(winner)).unwrap();
+            let got = patience::block_on(async {
+                patience::select! {
+                    Ok(v) = r0 => (0, v), Ok(v) = r1 => (1, v), Ok(v) = r2 => (2, v),
+                    Ok(v) = r3 => (3, v), Ok(v) = r4 => (4, v), Ok(v) = r5 => (5, v),
+                    Ok(v) = r6 => (6, v), Ok(v) = r7 => (7, v), Ok(v) = r8 => (8, v),
+                    Ok(v) = r9 => (9, v), Ok(v) = r10 => (10, v), Ok(v) = r11 => (11, v),
+                    Ok(v) = r12 => (12, v), Ok(v) = r13 => (13, v), Ok(v) = r14 => (14, v),
+                    Ok(v) = r15 => (15, v),
+                }
+            });
+            assert_eq!(got, (winner, sent));
+            sent += 1;
+            drop(txs);
+        }
+        for _ in 0..300 {
+            let (
+                txs,
+                [
+                    r0,
+                    r1,
+                    r2,
+                    r3,
+                    r4,
+                    r5,
+                    r6,
+                    r7,
+                    r8,
+                    r9,
+                    r10,
+                    r11,
+                    r12,
+                    r13,
+                    r14,
+                    r15,
+                ],
+            ) = channels();
+            for tx in txs {
+                fire.send(tx).unwrap();
+            }
+            let out = patience::block_on(async {
+                patience::join!(
+                    r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15
+                )
+            });
+            let first = out.0.unwrap();
+            assert_eq!(first, sent);
+            assert_eq!(out.15.unwrap(), sent + 15);
+            sent += 16;
+        }
+        drop(fire);
+        firing.join().unwrap();
+    });
+}
