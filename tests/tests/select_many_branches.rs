@@ -303,27 +303,9 @@ fn large_selects_and_joins_woken_from_another_thread_lose_no_wake_up() {
         };
         let mut sent = 0;
         for round in 0..2000 {
-            let (
-                mut txs,
-                [
-                    r0,
-                    r1,
-                    r2,
-                    r3,
-                    r4,
-                    r5,
-                    r6,
-                    r7,
-                    r8,
-                    r9,
-                    r10,
-                    r11,
-                    r12,
-                    r13,
-                    r14,
-                    r15,
-                ],
-            ) = channels();
+            let (mut txs, rxs) = channels();
+            #[rustfmt::skip]
+            let [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15] = rxs;
             let winner = round % 16;
             fire.send(txs.swap_remove(winner)).unwrap();
             let got = patience::block_on(async {
@@ -341,27 +323,9 @@ fn large_selects_and_joins_woken_from_another_thread_lose_no_wake_up() {
             drop(txs);
         }
         for _ in 0..300 {
-            let (
-                txs,
-                [
-                    r0,
-                    r1,
-                    r2,
-                    r3,
-                    r4,
-                    r5,
-                    r6,
-                    r7,
-                    r8,
-                    r9,
-                    r10,
-                    r11,
-                    r12,
-                    r13,
-                    r14,
-                    r15,
-                ],
-            ) = channels();
+            let (txs, rxs) = channels();
+            #[rustfmt::skip]
+            let [r0, r1, r2, r3, r4, r5, r6, r7, r8, r9, r10, r11, r12, r13, r14, r15] = rxs;
             for tx in txs {
                 fire.send(tx).unwrap();
             }
