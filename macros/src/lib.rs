@@ -14,7 +14,9 @@ use proc_macro::TokenStream;
 
 mod async_trait;
 mod entry;
+mod errors;
 mod join;
+mod names;
 mod select;
 mod tree;
 mod util;

@@ -2,8 +2,10 @@
 //! one nested tuple of depth `log2(n)` (no arity limit, shallow types), and the poll code
 //! splits the pinned tree back into one pinned leaf per child.
 
-use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::names;
 
 /// `items` as a balanced binary tree of pairs: `((a, b), (c, (d, e)))`.
 pub(crate) fn tree(items: &[TokenStream]) -> TokenStream {
@@ -42,7 +44,7 @@ pub(crate) fn split_tree(
             let leaf = &leaves[lo];
             quote!(mut #leaf)
         } else {
-            let name = format_ident!("__patience_n{}_{}", lo, hi, span = Span::mixed_site());
+            let name = names::local(&format!("n{lo}_{hi}"));
             quote!(#name)
         }
     };
@@ -50,7 +52,7 @@ pub(crate) fn split_tree(
     out.extend(quote! { let (#left, #right) = #private::split(#node); });
     for (lo, hi) in [(lo, mid), (mid, hi)] {
         if hi - lo > 1 {
-            let name = format_ident!("__patience_n{}_{}", lo, hi, span = Span::mixed_site());
+            let name = names::local(&format!("n{lo}_{hi}"));
             split_tree(private, &name, lo, hi, leaves, out);
         }
     }

@@ -7,6 +7,8 @@ use proc_macro2::{Span, TokenStream};
 use syn::parse::{Parse, ParseStream};
 use syn::{Attribute, Token};
 
+use crate::errors::Errors;
+
 /// Whether the boxed futures must be `Send`.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Mode {
@@ -72,7 +74,7 @@ pub(crate) fn is_method_override(attr: &Attribute) -> bool {
 pub(crate) fn take_method_override(
     attrs: &mut Vec<Attribute>,
     async_fn: bool,
-    errors: &mut Option<syn::Error>,
+    errors: &mut Errors,
 ) -> Option<Mode> {
     let mut found: Option<(Mode, Span)> = None;
     let mut kept = Vec::with_capacity(attrs.len());
@@ -94,38 +96,24 @@ pub(crate) fn take_method_override(
         let mode = match mode {
             Ok(mode) => mode,
             Err(err) => {
-                push(errors, err);
+                errors.push(err);
                 continue;
             }
         };
         if !async_fn {
-            push(
-                errors,
-                syn::Error::new(
-                    span,
-                    "`#[async_trait(..)]` inside a trait or impl only applies to an `async fn`",
-                ),
-            );
+            errors.push(syn::Error::new(
+                span,
+                "`#[async_trait(..)]` inside a trait or impl only applies to an `async fn`",
+            ));
         } else if found.is_some() {
-            push(
-                errors,
-                syn::Error::new(
-                    span,
-                    "this method already has an `#[async_trait(..)]` override",
-                ),
-            );
+            errors.push(syn::Error::new(
+                span,
+                "this method already has an `#[async_trait(..)]` override",
+            ));
         } else {
             found = Some((mode, span));
         }
     }
     *attrs = kept;
     found.map(|(mode, _)| mode)
-}
-
-/// Adds `err` to the errors collected so far.
-pub(crate) fn push(errors: &mut Option<syn::Error>, err: syn::Error) {
-    match errors {
-        Some(existing) => existing.combine(err),
-        None => *errors = Some(err),
-    }
 }

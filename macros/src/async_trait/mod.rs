@@ -17,24 +17,18 @@ mod receiver;
 use self::args::Mode;
 use self::expand::Context;
 use self::parse::Item;
+use crate::errors::Errors;
 use proc_macro2::TokenStream;
 use quote::ToTokens;
 use syn::{ImplItem, TraitItem};
 
 /// Expands `#[async_trait(args)] item`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
-    let mut errors = None;
-    let mode = args::parse(args).unwrap_or_else(|err| {
-        args::push(&mut errors, err);
-        Mode::Send
-    });
-    let mut parsed = match parse::parse(item.clone()) {
-        Ok(parsed) => parsed,
-        Err(err) => {
-            args::push(&mut errors, err);
-            let errors = errors.unwrap_or_else(|| unreachable!("an error was just pushed"));
-            return crate::util::error_with(&errors, item);
-        }
+    let mut errors = Errors::new();
+    let mode = errors.ok(args::parse(args)).unwrap_or(Mode::Send);
+    let Some(mut parsed) = errors.ok(parse::parse(item.clone())) else {
+        let errors = errors.into_error().expect("an error was just pushed");
+        return crate::errors::items(&errors, item);
     };
     match &mut parsed {
         Item::Trait(item) => expand_trait(item, mode, &mut errors),
@@ -42,13 +36,13 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     // On error the rewritten item still goes out, so the errors come alone rather than
     // followed by a cascade of mismatches with the other side.
-    let errors = errors.map(|err| err.to_compile_error());
+    let errors = errors.into_error().map(|err| err.to_compile_error());
     let mut out = parsed.into_token_stream();
     out.extend(errors);
     out
 }
 
-fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Option<syn::Error>) {
+fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Errors) {
     let implied = bound::implied_by_trait(item);
     let generics = item.generics.clone();
     let context = Context::Trait {
@@ -73,7 +67,7 @@ fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Option<syn::
     }
 }
 
-fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Error>) {
+fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Errors) {
     let generics = item.generics.clone();
     let context = Context::Impl {
         generics: &generics,
@@ -100,13 +94,10 @@ fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Option<syn::Er
                 // with the trait.
                 if let Ok(mut method) = syn::parse2::<syn::TraitItemFn>(tokens.clone()) {
                     if method.sig.asyncness.is_some() && method.default.is_none() {
-                        args::push(
-                            errors,
-                            syn::Error::new_spanned(
-                                &method.sig,
-                                "this `async fn` in an impl needs a body: `{ .. }` instead of `;`",
-                            ),
-                        );
+                        errors.push(syn::Error::new_spanned(
+                            &method.sig,
+                            "this `async fn` in an impl needs a body: `{ .. }` instead of `;`",
+                        ));
                         let over = args::take_method_override(&mut method.attrs, true, errors);
                         expand::method(
                             &context,

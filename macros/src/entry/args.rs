@@ -7,6 +7,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, Lit, Token};
 
 use super::{Backends, Kind};
+use crate::errors::Errors;
 
 const ACCEPTED: &str = "`runtime`, `flavor`, `worker_threads` or `crate`";
 
@@ -50,14 +51,6 @@ struct Seen {
     flavor: Option<(Flavor, Span)>,
     worker_threads: Option<(usize, Span)>,
     krate: Option<syn::Path>,
-}
-
-/// Adds `new` to the errors collected so far.
-fn push(errors: &mut Option<syn::Error>, new: syn::Error) {
-    match errors {
-        Some(e) => e.combine(new),
-        None => *errors = Some(new),
-    }
 }
 
 fn parse_raw(input: ParseStream) -> syn::Result<Vec<Raw>> {
@@ -127,7 +120,7 @@ fn string(raw: &Raw, what: &str) -> syn::Result<String> {
 /// Parses and checks the attribute arguments. All mistakes are reported together.
 pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::Result<Options> {
     let raws = parse_raw.parse2(args)?;
-    let mut errors = None;
+    let mut errors = Errors::new();
     let mut seen = Seen::default();
     for raw in &raws {
         let name = raw.key.unraw().to_string();
@@ -137,22 +130,19 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::R
             "runtime" => match string(raw, "`\"builtin\"`, `\"tokio\"` or `\"smol\"`") {
                 Ok(v) if matches!(v.as_str(), "builtin" | "tokio" | "smol") => {
                     if seen.runtime.is_some() {
-                        push(&mut errors, duplicate());
+                        errors.push(duplicate());
                     } else {
                         seen.runtime = Some((v, raw.value.span()));
                     }
                 }
-                Ok(v) => push(
-                    &mut errors,
-                    syn::Error::new(
-                        raw.value.span(),
-                        format!(
-                            "unknown runtime `{v}`; expected `\"builtin\"` (the embedded \
+                Ok(v) => errors.push(syn::Error::new(
+                    raw.value.span(),
+                    format!(
+                        "unknown runtime `{v}`; expected `\"builtin\"` (the embedded \
                              patience::block_on), `\"tokio\"` or `\"smol\"`"
-                        ),
                     ),
-                ),
-                Err(e) => push(&mut errors, e),
+                )),
+                Err(e) => errors.push(e),
             },
             "flavor" => match string(raw, "`\"current_thread\"` or `\"multi_thread\"`") {
                 Ok(v) => {
@@ -162,68 +152,56 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::R
                         _ => None,
                     };
                     match flavor {
-                        Some(_) if seen.flavor.is_some() => push(&mut errors, duplicate()),
+                        Some(_) if seen.flavor.is_some() => errors.push(duplicate()),
                         Some(f) => seen.flavor = Some((f, span)),
-                        None => push(
-                            &mut errors,
-                            syn::Error::new(
-                                raw.value.span(),
-                                format!(
-                                    "unknown flavor `{v}`; expected `\"current_thread\"` or \
+                        None => errors.push(syn::Error::new(
+                            raw.value.span(),
+                            format!(
+                                "unknown flavor `{v}`; expected `\"current_thread\"` or \
                                      `\"multi_thread\"`"
-                                ),
                             ),
-                        ),
+                        )),
                     }
                 }
-                Err(e) => push(&mut errors, e),
+                Err(e) => errors.push(e),
             },
             "worker_threads" => match &raw.value {
                 Lit::Int(n) => match n.base10_parse::<usize>() {
-                    Ok(0) => push(
-                        &mut errors,
-                        syn::Error::new(n.span(), "`worker_threads` must be at least 1"),
-                    ),
-                    Ok(_) if seen.worker_threads.is_some() => push(&mut errors, duplicate()),
+                    Ok(0) => errors.push(syn::Error::new(
+                        n.span(),
+                        "`worker_threads` must be at least 1",
+                    )),
+                    Ok(_) if seen.worker_threads.is_some() => errors.push(duplicate()),
                     Ok(v) => seen.worker_threads = Some((v, span)),
-                    Err(e) => push(&mut errors, e),
+                    Err(e) => errors.push(e),
                 },
-                other => push(
-                    &mut errors,
-                    syn::Error::new(
-                        other.span(),
-                        "`worker_threads` expects a positive integer, for example `worker_threads = 4`",
-                    ),
-                ),
+                other => errors.push(syn::Error::new(
+                    other.span(),
+                    "`worker_threads` expects a positive integer, for example `worker_threads = 4`",
+                )),
             },
             "crate" => match string(raw, "a path such as `\"my_crate::patience\"`") {
                 Ok(v) => match syn::parse_str::<syn::Path>(&v) {
-                    Ok(_) if seen.krate.is_some() => push(&mut errors, duplicate()),
+                    Ok(_) if seen.krate.is_some() => errors.push(duplicate()),
                     Ok(mut path) => {
                         for seg in &mut path.segments {
                             seg.ident.set_span(raw.value.span());
                         }
                         seen.krate = Some(path);
                     }
-                    Err(_) => push(
-                        &mut errors,
-                        syn::Error::new(
-                            raw.value.span(),
-                            format!(
-                                "`crate` expects a path such as `\"my_crate::patience\"`, found `{v}`"
-                            ),
+                    Err(_) => errors.push(syn::Error::new(
+                        raw.value.span(),
+                        format!(
+                            "`crate` expects a path such as `\"my_crate::patience\"`, found `{v}`"
                         ),
-                    ),
+                    )),
                 },
-                Err(e) => push(&mut errors, e),
+                Err(e) => errors.push(e),
             },
-            _ => push(
-                &mut errors,
-                syn::Error::new(
-                    span,
-                    format!("unknown option `{name}`; expected {ACCEPTED}"),
-                ),
-            ),
+            _ => errors.push(syn::Error::new(
+                span,
+                format!("unknown option `{name}`; expected {ACCEPTED}"),
+            )),
         }
     }
 
@@ -240,13 +218,13 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::R
         Some(("smol", span)) => {
             reject_tokio_only(&seen, "`runtime = \"smol\"`", &mut errors);
             if !backends.smol {
-                push(&mut errors, missing_feature(span, "smol"));
+                errors.push(missing_feature(span, "smol"));
             }
             Runtime::Smol
         }
         Some((_, span)) => {
             if !backends.tokio {
-                push(&mut errors, missing_feature(span, "tokio"));
+                errors.push(missing_feature(span, "tokio"));
             }
             // tokio's own defaults: a test runs on one thread, a main on all cores.
             let flavor = seen.flavor.map_or(
@@ -264,16 +242,13 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::R
                 } else {
                     "tests run on `flavor = \"current_thread\"` unless told otherwise"
                 };
-                push(
-                    &mut errors,
-                    syn::Error::new(
-                        wt_span,
-                        format!(
-                            "`worker_threads` needs `flavor = \"multi_thread\"`: {why}, so there \
+                errors.push(syn::Error::new(
+                    wt_span,
+                    format!(
+                        "`worker_threads` needs `flavor = \"multi_thread\"`: {why}, so there \
                              are no worker threads to count"
-                        ),
                     ),
-                );
+                ));
             }
             Runtime::Tokio {
                 flavor,
@@ -282,33 +257,24 @@ pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::R
         }
     };
 
-    match errors {
-        Some(e) => Err(e),
-        None => Ok(Options {
-            runtime,
-            krate: seen.krate.unwrap_or_else(crate::util::default_crate_path),
-        }),
-    }
+    errors.finish_with(Options {
+        runtime,
+        krate: seen.krate.unwrap_or_else(crate::util::default_crate_path),
+    })
 }
 
-fn reject_tokio_only(seen: &Seen, runtime: &str, errors: &mut Option<syn::Error>) {
+fn reject_tokio_only(seen: &Seen, runtime: &str, errors: &mut Errors) {
     if let Some((_, span)) = seen.flavor {
-        push(
-            errors,
-            syn::Error::new(
-                span,
-                format!("`flavor` applies only to `runtime = \"tokio\"`, not to {runtime}"),
-            ),
-        );
+        errors.push(syn::Error::new(
+            span,
+            format!("`flavor` applies only to `runtime = \"tokio\"`, not to {runtime}"),
+        ));
     }
     if let Some((_, span)) = seen.worker_threads {
-        push(
-            errors,
-            syn::Error::new(
-                span,
-                format!("`worker_threads` applies only to `runtime = \"tokio\"`, not to {runtime}"),
-            ),
-        );
+        errors.push(syn::Error::new(
+            span,
+            format!("`worker_threads` applies only to `runtime = \"tokio\"`, not to {runtime}"),
+        ));
     }
 }
 

@@ -64,7 +64,7 @@ pub(crate) fn expand_with(
         (Ok(options), Ok(function)) => expand::expand(kind, &options, function),
         (Err(mut a), Err(b)) => {
             a.combine(b);
-            crate::util::error_with(&a, item)
+            crate::errors::items(&a, item)
         }
         // The function itself is fine: expand it on the default runtime next to the
         // error, so the only error shown is the one about the options.
@@ -73,9 +73,9 @@ pub(crate) fn expand_with(
                 runtime: args::Runtime::Builtin,
                 krate: crate::util::default_crate_path(),
             };
-            crate::util::error_with(&e, expand::expand(kind, &fallback, function))
+            crate::errors::items(&e, expand::expand(kind, &fallback, function))
         }
-        (Ok(_), Err(e)) => crate::util::error_with(&e, item),
+        (Ok(_), Err(e)) => crate::errors::items(&e, item),
     }
 }
 

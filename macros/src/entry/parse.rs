@@ -9,6 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Attribute, Signature, Visibility, braced, token};
 
 use super::Kind;
+use crate::errors::Errors;
 
 /// The annotated function.
 pub(crate) struct EntryFn {
@@ -63,7 +64,7 @@ pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
         )
     })?;
 
-    let mut errors: Vec<syn::Error> = Vec::new();
+    let mut errors = Errors::new();
     if f.sig.asyncness.is_none() {
         errors.push(syn::Error::new(
             f.sig.fn_token.span,
@@ -114,11 +115,5 @@ pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
         ));
     }
 
-    match errors.into_iter().reduce(|mut a, b| {
-        a.combine(b);
-        a
-    }) {
-        Some(e) => Err(e),
-        None => Ok(f),
-    }
+    errors.finish_with(f)
 }

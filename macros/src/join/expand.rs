@@ -27,9 +27,10 @@
 //!   or output makes parts of the expansion unreachable, which is not the user's mistake.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use crate::names;
 use crate::tree::{split_tree, tree};
 
 use super::Kind;
@@ -55,34 +56,20 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
 
     let private = quote! { ::patience::__private::join };
     let spans: Vec<Span> = input.futures.iter().map(|e| e.span()).collect();
-    let hygienic = |name: String| format_ident!("__patience_{}", name, span = Span::mixed_site());
-    // Hygienic, but located at their argument: calls on them are reported there.
     let raw_futures: Vec<_> = spans
         .iter()
         .enumerate()
-        .map(|(i, &span)| {
-            format_ident!(
-                "__patience_f{}",
-                i,
-                span = Span::mixed_site().located_at(span)
-            )
-        })
+        .map(|(i, &span)| names::indexed_at("f", i, span))
         .collect();
     let leaves: Vec<_> = spans
         .iter()
         .enumerate()
-        .map(|(i, &span)| {
-            format_ident!(
-                "__patience_s{}",
-                i,
-                span = Span::mixed_site().located_at(span)
-            )
-        })
+        .map(|(i, &span)| names::indexed_at("s", i, span))
         .collect();
-    let list = hygienic("list".into());
-    let state = hygienic("state".into());
-    let cx = hygienic("cx".into());
-    let finished = hygienic("finished".into());
+    let list = names::local("list");
+    let state = names::local("state");
+    let cx = names::local("cx");
+    let finished = names::local("finished");
 
     let into_futures = input.futures.iter().zip(&spans).map(|(expr, &span)| {
         quote_spanned! {span=> ::core::future::IntoFuture::into_future(#expr) }
@@ -110,7 +97,7 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
 
     let tracked = count > TRACK_ABOVE;
     let child_cx = if tracked {
-        hygienic("child_cx".into())
+        names::local("child_cx")
     } else {
         cx.clone()
     };
@@ -121,9 +108,9 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
     let (state_init, poll_section) = if tracked {
         let words = count.div_ceil(32);
         let biased = input.biased;
-        let woken = hygienic("woken".into());
-        let index = hygienic("i".into());
-        let waker = hygienic("waker".into());
+        let woken = names::local("woken");
+        let index = names::local("i");
+        let waker = names::local("waker");
         let dispatch = dispatch_tree(
             &private,
             quote!(#list.as_mut()),
@@ -152,7 +139,7 @@ pub(crate) fn expand(kind: Kind, input: &JoinInput) -> TokenStream {
     } else {
         // Two unrolled passes (children from `start` up, then those below it): no loop,
         // no jump table, and each guard compares with a constant.
-        let start = hygienic("start".into());
+        let start = names::local("start");
         let from_start = polls.iter().enumerate().map(|(i, poll)| {
             let i = i as u32;
             if i == 0 {
@@ -242,7 +229,7 @@ fn poll_child(
             }
         },
         Kind::TryJoin => {
-            let error = format_ident!("__patience_error", span = at);
+            let error = names::at("error", span);
             quote_spanned! {at=>
                 match #leaf.as_mut().poll_try(#cx) {
                     ::core::result::Result::Ok(true) => #finished += 1,
@@ -273,8 +260,8 @@ fn dispatch_tree(
         return quote! {{ let mut #leaf = #node; #poll }};
     }
     let mid = lo + (hi - lo) / 2;
-    let left = format_ident!("__patience_d{}_{}", lo, mid, span = Span::mixed_site());
-    let right = format_ident!("__patience_d{}_{}", mid, hi, span = Span::mixed_site());
+    let left = names::local(&format!("d{lo}_{mid}"));
+    let right = names::local(&format!("d{mid}_{hi}"));
     let go_left = dispatch_tree(private, quote!(#left), lo..mid, index, leaves, polls);
     let go_right = dispatch_tree(private, quote!(#right), mid..hi, index, leaves, polls);
     let mid = proc_macro2::Literal::usize_unsuffixed(mid);

@@ -30,11 +30,6 @@ impl Kind {
 pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
     match parse::parse(kind, input) {
         Ok(model) => expand::expand(kind, &model),
-        Err(error) => {
-            // Several errors are several `compile_error!{..}` items; in a block they form
-            // one expression (the last one is its tail), wherever the macro was used.
-            let errors = error.to_compile_error();
-            quote::quote! {{ #errors }}
-        }
+        Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

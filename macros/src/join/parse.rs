@@ -6,6 +6,7 @@ use syn::{Expr, Ident, Token};
 
 use super::Kind;
 use super::model::JoinInput;
+use crate::errors::Errors;
 
 /// Parses the tokens inside `join!(...)`. Errors are collected (with recovery at the
 /// next top-level `,`) and returned combined.
@@ -16,7 +17,7 @@ pub(crate) fn parse(kind: Kind, input: TokenStream) -> syn::Result<JoinInput> {
 
 fn parse_stream(kind: Kind, input: ParseStream) -> syn::Result<JoinInput> {
     let name = kind.name();
-    let mut errors = Errors(None);
+    let mut errors = Errors::new();
     let mut biased = false;
 
     // Mode words: `ident;` before the first future.
@@ -102,25 +103,6 @@ fn skip_argument(input: ParseStream) -> syn::Result<()> {
         input.parse::<Token![,]>()?;
     }
     Ok(())
-}
-
-/// Errors found so far, combined into one.
-struct Errors(Option<syn::Error>);
-
-impl Errors {
-    fn push(&mut self, error: syn::Error) {
-        match &mut self.0 {
-            Some(first) => first.combine(error),
-            None => self.0 = Some(error),
-        }
-    }
-
-    fn finish(self) -> syn::Result<()> {
-        match self.0 {
-            Some(error) => Err(error),
-            None => Ok(()),
-        }
-    }
 }
 
 #[cfg(test)]

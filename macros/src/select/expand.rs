@@ -48,10 +48,11 @@
 //! by value), whatever `mut`, `ref` or `&` the pattern contains.
 
 use proc_macro2::{Ident, Literal, Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::Pat;
 use syn::spanned::Spanned as _;
 
+use crate::names;
 use crate::tree::{split_tree, tree};
 
 use super::model::{Mode, Select};
@@ -128,29 +129,25 @@ pub(crate) fn expand(select: Select) -> TokenStream {
     let tracked = n > TRACK_ABOVE && !matches!(mode, Mode::Biased);
     let private = quote!(::patience::__private::select);
     let output = quote!(#private::Outcome);
-    let local = |name: &str| Ident::new(name, Span::mixed_site());
-    let cx = local("__cx");
+    let local = names::local;
+    let cx = local("cx");
     // Aliases the expansion imports into its block, to keep the output short.
     let alias = Ident::new("__patience_select", Span::call_site());
     let some = Ident::new("__PatienceSome", Span::call_site());
     let ready = Ident::new("__PatienceReady", Span::call_site());
-    let polled = local("__polled");
-    let hit = local("__hit");
-    let value = local("__value");
-    let out = local("__out");
-    let list = local("__list");
-    let state = local("__state");
-    let cursor = local("__cursor");
-    let start = local("__start");
-    let lo = local("__lo");
-    let hi = local("__hi");
+    let polled = local("polled");
+    let hit = local("hit");
+    let value = local("value");
+    let out = local("out");
+    let list = local("list");
+    let state = local("state");
+    let cursor = local("cursor");
+    let start = local("start");
+    let lo = local("lo");
+    let hi = local("hi");
 
-    let futs: Vec<Ident> = (0..n)
-        .map(|i| format_ident!("__fut_{}", i, span = Span::mixed_site()))
-        .collect();
-    let leaves: Vec<Ident> = (0..n)
-        .map(|i| format_ident!("__leaf_{}", i, span = Span::mixed_site()))
-        .collect();
+    let futs: Vec<Ident> = (0..n).map(|i| names::indexed("fut", i)).collect();
+    let leaves: Vec<Ident> = (0..n).map(|i| names::indexed("leaf", i)).collect();
     let has_default = default_handler.is_some();
 
     // 1. Conditions, all of them (in order) before any future expression.
@@ -262,8 +259,8 @@ pub(crate) fn expand(select: Select) -> TokenStream {
         // guard compares with a constant and is almost never taken, so the only
         // unpredictable branch per pass is the jump into the chain.
         Some(start_expr) => {
-            let label = |i: usize| syn::Lifetime::new(&format!("'__step_{i}"), Span::mixed_site());
-            let chain_label = syn::Lifetime::new("'__chain", Span::mixed_site());
+            let label = |i: usize| names::label(&format!("step_{i}"));
+            let chain_label = names::label("chain");
             let targets = (0..n).map(|i| {
                 let label = label(i);
                 if i + 1 == n {
