@@ -4,9 +4,9 @@ use std::cell::Cell;
 use std::future::{Future, IntoFuture};
 use std::pin::pin;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU8, Ordering};
 use std::task::{Context, Poll, Wake, Waker};
-use std::thread::{self, Thread};
+
+use crate::sync::{AtomicU8, Ordering, Thread, current, park};
 
 /// No wake-up is pending and the thread is not asleep.
 const EMPTY: u8 = 0;
@@ -21,26 +21,46 @@ const PARKED: u8 = 2;
 /// wake-up that arrives between "the future returned `Pending`" and "the thread parks"
 /// is never lost; and only a thread that announced it is going to sleep is unparked,
 /// so a future that wakes itself (a yield) costs two atomic operations, no syscall.
-struct Signal {
+pub(crate) struct Signal {
     state: AtomicU8,
     thread: Thread,
 }
 
 impl Wake for Signal {
     fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
+        self.notify();
     }
 
     fn wake_by_ref(self: &Arc<Self>) {
-        if self.state.swap(NOTIFIED, Ordering::AcqRel) == PARKED {
-            self.thread.unpark();
-        }
+        self.notify();
     }
 }
 
 impl Signal {
+    pub(crate) fn new() -> Signal {
+        Signal {
+            state: AtomicU8::new(EMPTY),
+            thread: current(),
+        }
+    }
+
+    /// Records a wake-up, unparking the thread if it sleeps.
+    pub(crate) fn notify(&self) {
+        // Release: the waker's writes before this wake-up happen before the poll that
+        // follows (the `block_on` thread acquires this value when it consumes it).
+        // Acquire: pairs with the release of `wait`'s PARKED, so seeing PARKED means
+        // the thread has announced it is going to park.
+        if self.state.swap(NOTIFIED, Ordering::AcqRel) == PARKED {
+            self.thread.unpark();
+        }
+    }
+
     /// Returns once a wake-up has been recorded (consuming it), parking meanwhile.
-    fn wait(&self) {
+    ///
+    /// Every way out consumes the wake-up with an acquire of the value the last
+    /// `notify` wrote, so the next poll sees what every waker wrote before waking.
+    pub(crate) fn wait(&self) {
+        // Acquire: synchronises with the `notify` whose NOTIFIED this consumes.
         let consume = || {
             self.state
                 .compare_exchange(NOTIFIED, EMPTY, Ordering::Acquire, Ordering::Relaxed)
@@ -49,18 +69,24 @@ impl Signal {
         if consume() {
             return;
         }
+        // Release: a `notify` that sees PARKED knows the thread will park (or has).
+        // Acquire on failure: the NOTIFIED seen comes with its waker's writes.
         if self
             .state
             .compare_exchange(EMPTY, PARKED, Ordering::AcqRel, Ordering::Acquire)
             .is_err()
         {
-            // A wake-up landed in between: the state is NOTIFIED.
-            self.state.store(EMPTY, Ordering::Relaxed);
+            // A wake-up landed in between: the state is NOTIFIED. A second one may land
+            // before the reset, so the reset is a swap that acquires whatever value it
+            // replaces: a plain store would consume that second wake-up without
+            // synchronising with it, and the next poll could miss its writes and park
+            // for good (the loom test below finds exactly that).
+            self.state.swap(EMPTY, Ordering::Acquire);
             return;
         }
         // Spurious returns from `park` (or a stale unpark token) loop back to sleep.
         loop {
-            thread::park();
+            park();
             if consume() {
                 return;
             }
@@ -81,10 +107,7 @@ thread_local! {
     /// Built once per thread and reused by every `block_on` call on it, so a call
     /// allocates nothing.
     static RUNTIME: ThreadRuntime = {
-        let signal = Arc::new(Signal {
-            state: AtomicU8::new(EMPTY),
-            thread: thread::current(),
-        });
+        let signal = Arc::new(Signal::new());
         let waker = Waker::from(Arc::clone(&signal));
         ThreadRuntime { signal, waker, inside: Cell::new(false) }
     };
@@ -171,4 +194,41 @@ pub fn block_on<F: IntoFuture>(future: F) -> F::Output {
             runtime.signal.wait();
         }
     })
+}
+
+/// Model checks of the park protocol: `RUSTFLAGS="--cfg patience_loom" cargo test -p patience
+/// --lib --release loom`.
+#[cfg(all(test, patience_loom))]
+mod loom_tests {
+    use super::Signal;
+    use loom::sync::Arc;
+    use loom::sync::atomic::{AtomicBool, Ordering};
+
+    /// Two wake-ups from two threads, each after publishing its data with a relaxed
+    /// store: the only ordering between the data and the polling thread is the one the
+    /// protocol gives. The "future" is ready once both stores are visible; if a wake-up
+    /// is consumed without synchronising with it, the poll can miss its store, park for
+    /// good, and loom reports the deadlock.
+    #[test]
+    fn loom_two_wakeups_are_never_lost() {
+        loom::model(|| {
+            let signal = Arc::new(Signal::new());
+            let data = Arc::new([AtomicBool::new(false), AtomicBool::new(false)]);
+            let wakers: Vec<_> = (0..2)
+                .map(|i| {
+                    let (signal, data) = (signal.clone(), data.clone());
+                    loom::thread::spawn(move || {
+                        data[i].store(true, Ordering::Relaxed);
+                        signal.notify();
+                    })
+                })
+                .collect();
+            while !(data[0].load(Ordering::Relaxed) && data[1].load(Ordering::Relaxed)) {
+                signal.wait();
+            }
+            for waker in wakers {
+                waker.join().unwrap();
+            }
+        });
+    }
 }
