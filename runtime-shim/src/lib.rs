@@ -18,6 +18,7 @@
 #![warn(missing_docs)]
 
 mod block_on;
+mod sync;
 
 pub use crate::block_on::block_on;
 
@@ -30,17 +31,43 @@ pub use patience_macros::main;
 #[doc = include_str!("docs/test.md")]
 pub use patience_macros::test;
 
+// `select!`, `select_biased!`, `join!` and `try_join!` are `macro_rules!` wrappers around
+// the proc macros, so that the expansions can name this crate as `$crate`: that works
+// through a re-export (`pub use patience::select;` in a framework) and under a renamed
+// dependency (`pat = { package = "patience", .. }`), where `::patience` would not. The
+// proc macro receives the path as an `@[$crate]` prefix of its input.
+
 #[doc = include_str!("docs/select.md")]
-pub use patience_macros::select;
+#[macro_export]
+macro_rules! select {
+    ($($input:tt)*) => {
+        $crate::__private::macros::select! { @[$crate] $($input)* }
+    };
+}
 
 #[doc = include_str!("docs/select_biased.md")]
-pub use patience_macros::select_biased;
+#[macro_export]
+macro_rules! select_biased {
+    ($($input:tt)*) => {
+        $crate::__private::macros::select_biased! { @[$crate] $($input)* }
+    };
+}
 
 #[doc = include_str!("docs/join.md")]
-pub use patience_macros::join;
+#[macro_export]
+macro_rules! join {
+    ($($input:tt)*) => {
+        $crate::__private::macros::join! { @[$crate] $($input)* }
+    };
+}
 
 #[doc = include_str!("docs/try_join.md")]
-pub use patience_macros::try_join;
+#[macro_export]
+macro_rules! try_join {
+    ($($input:tt)*) => {
+        $crate::__private::macros::try_join! { @[$crate] $($input)* }
+    };
+}
 
 #[doc = include_str!("docs/async_trait.md")]
 pub use patience_macros::async_trait;

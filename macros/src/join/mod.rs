@@ -28,8 +28,9 @@ impl Kind {
 
 /// Expands one `join!`/`try_join!` invocation (the tokens between its delimiters).
 pub(crate) fn expand(kind: Kind, input: TokenStream) -> TokenStream {
+    let (krate, input) = crate::util::split_crate_path(input);
     match parse::parse(kind, input) {
-        Ok(model) => expand::expand(kind, &model),
+        Ok(model) => expand::expand(kind, &krate, &model),
         Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

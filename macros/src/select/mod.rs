@@ -20,11 +20,22 @@ pub(crate) enum Dialect {
     SelectBiased,
 }
 
+impl Dialect {
+    /// The macro's name, for error messages.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Dialect::Select => "select!",
+            Dialect::SelectBiased => "select_biased!",
+        }
+    }
+}
+
 pub(crate) fn expand(dialect: Dialect, input: TokenStream) -> TokenStream {
+    let (krate, input) = crate::util::split_crate_path(input);
     let result =
         syn::parse2::<parse::Input>(input).and_then(|input| model::Select::new(dialect, input));
     match result {
-        Ok(select) => expand::expand(select),
-        Err(err) => err.to_compile_error(),
+        Ok(select) => expand::expand(select, &krate),
+        Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

@@ -3,10 +3,12 @@
 //! into the [`Select`] that `expand` turns into code.
 
 use proc_macro2::{Ident, Span};
-use syn::{Expr, Pat};
+use syn::Expr;
+
+use crate::errors::Errors;
 
 use super::Dialect;
-use super::parse::{Input, Item, ModeKind};
+use super::parse::{Input, Item, ModeKind, ModeLine};
 
 /// How the poll loop picks the first branch it polls.
 pub(crate) enum Mode {
@@ -18,12 +20,7 @@ pub(crate) enum Mode {
     RoundRobin(Expr),
 }
 
-pub(crate) struct Branch {
-    pub(crate) pat: Pat,
-    pub(crate) future: Expr,
-    pub(crate) condition: Option<Expr>,
-    pub(crate) handler: Expr,
-}
+pub(crate) use super::parse::Branch;
 
 pub(crate) struct Select {
     pub(crate) mode: Mode,
@@ -35,81 +32,75 @@ pub(crate) struct Select {
 }
 
 impl Select {
+    /// Input: the parsed items. Output: the select, or every mistake found in them.
     pub(crate) fn new(dialect: Dialect, input: Input) -> syn::Result<Select> {
-        let name = match dialect {
-            Dialect::Select => "select!",
-            Dialect::SelectBiased => "select_biased!",
-        };
-        let mode = match (dialect, input.mode) {
-            (Dialect::Select, None) => Mode::Fair,
-            (Dialect::SelectBiased, None) => Mode::Biased,
-            (_, Some(line)) => match line.kind {
-                ModeKind::Biased => Mode::Biased,
-                ModeKind::Fair | ModeKind::RoundRobin(_)
-                    if matches!(dialect, Dialect::SelectBiased) =>
-                {
-                    return Err(syn::Error::new(
-                        line.word.span(),
-                        format!(
-                            "`select_biased!` always polls in written order: remove `{}`, or use `select!` for this mode",
-                            line.word
-                        ),
-                    ));
-                }
-                ModeKind::Fair => Mode::Fair,
-                ModeKind::RoundRobin(cursor) => Mode::RoundRobin(cursor),
-            },
-        };
-
+        let mut errors = Errors::new();
+        let mode = errors.ok(mode(dialect, input.mode)).unwrap_or(Mode::Fair);
         let mut branches = Vec::new();
         let mut else_handler: Option<(Ident, Expr)> = None;
         let mut default_handler: Option<(Ident, Expr)> = None;
         for item in input.items {
             match item {
-                Item::Branch(b) => branches.push(Branch {
-                    pat: b.pat,
-                    future: b.future,
-                    condition: b.condition,
-                    handler: b.handler,
-                }),
-                Item::Else { keyword, handler } => {
-                    if let Some((first, _)) = &else_handler {
-                        return Err(duplicate(
-                            &keyword,
-                            first,
-                            "`complete` is another name for `else`",
-                        ));
+                Item::Branch(branch) => branches.push(*branch),
+                Item::Else { keyword, handler } => match &else_handler {
+                    Some((first, _)) => errors.push(duplicate(
+                        &keyword,
+                        first,
+                        "`complete` is another name for `else`",
+                    )),
+                    None => else_handler = Some((keyword, handler)),
+                },
+                Item::Default { keyword, handler } => match &default_handler {
+                    Some((first, _)) => {
+                        errors.push(duplicate(&keyword, first, "a select has at most one"));
                     }
-                    else_handler = Some((keyword, handler));
-                }
-                Item::Default { keyword, handler } => {
-                    if let Some((first, _)) = &default_handler {
-                        return Err(duplicate(&keyword, first, "a select has at most one"));
-                    }
-                    default_handler = Some((keyword, handler));
-                }
+                    None => default_handler = Some((keyword, handler)),
+                },
             }
         }
-
         if branches.is_empty() && (else_handler.is_none() || default_handler.is_some()) {
             let span = match &default_handler {
                 Some((keyword, _)) => keyword.span(),
                 None => Span::call_site(),
             };
-            return Err(syn::Error::new(
+            errors.push(syn::Error::new(
                 span,
                 format!(
-                    "`{name}` needs at least one branch `pattern = future => handler` (with no branch, only an `else => …` is allowed)"
+                    "`{}` needs at least one branch `pattern = future => handler` (with no branch, only an `else => …` is allowed)",
+                    dialect.name()
                 ),
             ));
         }
-
-        Ok(Select {
+        errors.finish_with(Select {
             mode,
             branches,
             else_handler: else_handler.map(|(_, handler)| handler),
             default_handler: default_handler.map(|(_, handler)| handler),
         })
+    }
+}
+
+/// Input: the dialect and the mode line. Output: the polling mode it asks for.
+fn mode(dialect: Dialect, line: Option<ModeLine>) -> syn::Result<Mode> {
+    let Some(line) = line else {
+        return Ok(match dialect {
+            Dialect::Select => Mode::Fair,
+            Dialect::SelectBiased => Mode::Biased,
+        });
+    };
+    match line.kind {
+        ModeKind::Biased => Ok(Mode::Biased),
+        ModeKind::Fair | ModeKind::RoundRobin(_) if matches!(dialect, Dialect::SelectBiased) => {
+            Err(syn::Error::new(
+                line.word.span(),
+                format!(
+                    "`select_biased!` always polls in written order: remove `{}`, or use `select!` for this mode",
+                    line.word
+                ),
+            ))
+        }
+        ModeKind::Fair => Ok(Mode::Fair),
+        ModeKind::RoundRobin(cursor) => Ok(Mode::RoundRobin(cursor)),
     }
 }
 

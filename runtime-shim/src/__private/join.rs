@@ -1,28 +1,25 @@
-//! Support for `join!` and `try_join!`.
+//! Support for `join!` and `try_join!`: what only a join has.
 //!
-//! The macro expands to one [`Join`] future that owns every child in a [`Slot`], the
-//! slots arranged as a balanced binary tree of pairs (`((s0, s1), (s2, (s3, s4)))`), plus
-//! a small polling state ([`PollAll`] or [`Tracked`]) and a capture-free closure, written
-//! by the macro, that polls the slots. The tree keeps the type nesting shallow (depth
-//! `log2(n)`) for any number of children, and [`split`] gives pinned access to both
-//! halves of a pair, so the expansion itself needs no `unsafe`.
+//! The macro expands to one [`Tree`](super::tree::Tree) future (shared with
+//! `select!`) that owns every child in a [`Slot`], the slots arranged as a balanced
+//! binary tree of pairs, plus a polling state and a capture-free poll function, written
+//! by the macro. Two polling states exist, chosen by the macro from the number of
+//! children:
 //!
-//! Two polling states exist, chosen by the macro from the number of children:
+//! - [`Children`] (few children): every poll of the join polls every unfinished child
+//!   with the join's own waker, like `tokio::join!`. No allocation, no atomics.
+//! - [`TrackedChildren`] (many children): every child gets its own waker
+//!   ([`ChildWakers`]); after the first poll, a poll of the join polls only the children
+//!   woken since the previous one.
 //!
-//! - [`PollAll`] (few children): every poll of the join polls every unfinished child with
-//!   the join's own waker, like `tokio::join!`. No allocation, no atomics.
-//! - [`Tracked`] (many children): every child gets its own waker that records "child `i`
-//!   was woken" in a bitset and wakes the join's task only when its flag word was empty.
-//!   After the first poll, a poll of the join polls only the children recorded since the
-//!   previous poll. The wakers are those of large selects (`super::wakers`): a block
-//!   leased from a free list on the first poll, no allocation per join, and no reference
-//!   count to update when a child clones or drops its waker.
+//! Both start each poll where their [`Order`] says ([`JoinDefault`] rotates the first
+//! child; [`Biased`] keeps written order).
 //!
 //! The helpers called once per child are `inline(always)` only without debug assertions
-//! (release builds): forced inlining in a debug build cost LLVM time in every `join!`
-//! (40 uses at K = 8: 78 -> 50 million rustc instructions per use) and bought nothing.
+//! (release builds): forced inlining in a debug build costs LLVM time in every `join!`
+//! and buys nothing.
 
-// `unsafe` is confined to this module. Each use carries its own soundness argument.
+// `unsafe` here: the pin projection of a child's slot. Each use carries its argument.
 #![allow(unsafe_code)]
 
 use core::future::Future;
@@ -30,87 +27,67 @@ use core::mem::ManuallyDrop;
 use core::pin::Pin;
 use core::task::{Context, Poll, Waker};
 
-use super::wakers::{BranchWakers, Woken as BranchesWoken};
+pub use super::argument::{Argument, IntoChild, IntoTryChild, NotAFutureChild, checked};
+pub use super::mask::words;
+pub use super::order::{Biased, JoinDefault};
+pub use super::tree::{Tree, split};
+pub use super::wakers::ChildWakers;
 
-// ---------------------------------------------------------------------------------------
-// The future
-// ---------------------------------------------------------------------------------------
-
-/// The future a `join!` expands to: the slot tree `L`, the polling state `S` and the
-/// macro-written poll function `F`.
-#[must_use = "futures do nothing unless you `.await` or poll them"]
-pub struct Join<L, S, F> {
-    /// Structurally pinned: only ever reached through `Pin<&mut L>`.
-    list: L,
-    /// Not pinned.
-    state: S,
-    /// Not pinned.
-    poll: F,
-}
-
-impl<L, S, F> Join<L, S, F> {
-    /// Bundles the slots, the state and the poll function. The bound on `F` lets the
-    /// compiler infer the closure's argument types.
-    #[inline]
-    pub fn new<T>(list: L, state: S, poll: F) -> Self
-    where
-        F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<T>,
-    {
-        Join { list, state, poll }
-    }
-}
-
-impl<L, S, F, T> Future for Join<L, S, F>
-where
-    F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<T>,
-{
-    type Output = T;
-
-    #[inline]
-    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<T> {
-        // SAFETY: `list` is treated as structurally pinned and the other two fields are
-        // not. This is sound because: `Join` is `Unpin` only if `L` is (auto trait, all
-        // fields); `Join` has no `Drop` impl and is not `repr(packed)`; nothing here moves
-        // out of `list` or hands out `&mut L`; `state` and `poll` are never pinned, so
-        // handing out `&mut` to them is fine.
-        let this = unsafe { self.get_unchecked_mut() };
-        let list = unsafe { Pin::new_unchecked(&mut this.list) };
-        (this.poll)(list, &mut this.state, cx)
-    }
-}
-
-/// Pinned access to both halves of a pinned pair.
-#[cfg_attr(debug_assertions, inline)]
-#[cfg_attr(not(debug_assertions), inline(always))]
-pub fn split<A, B>(pair: Pin<&mut (A, B)>) -> (Pin<&mut A>, Pin<&mut B>) {
-    // SAFETY: the fields of a tuple are structurally pinned here: a tuple has no `Drop`
-    // impl that could move a field, is never packed, and is `Unpin` only if both fields
-    // are, so `Pin::get_mut`/`Pin::set` on the pair cannot move a pinned field out from
-    // under these references. The two references are to disjoint fields.
-    unsafe {
-        let (a, b) = pair.get_unchecked_mut();
-        (Pin::new_unchecked(a), Pin::new_unchecked(b))
-    }
-}
-
-/// Pinned access to the future in a one-element tuple: the leaves of a `select!` tree
-/// are `(future,)`, so that [`Outputs`](super::select::Outputs) can tell a leaf from a
-/// pair.
-#[inline]
-pub fn leaf<F>(leaf: Pin<&mut (F,)>) -> Pin<&mut F> {
-    // SAFETY: as in `split`: the only field of a tuple is structurally pinned (no `Drop`
-    // impl, never packed, `Unpin` only if the field is).
-    unsafe { leaf.map_unchecked_mut(|leaf| &mut leaf.0) }
-}
+use super::order::Order;
+use super::wakers::Woken;
 
 // ---------------------------------------------------------------------------------------
 // One child
 // ---------------------------------------------------------------------------------------
 
+/// A `join!` child, as the poll function sees it: polled until it finishes, then its
+/// output taken once every child has finished.
+///
+/// The expansion makes each child with [`child`], whose return type is an opaque
+/// `impl Child`: if an argument is not a future, the one error is reported at the
+/// argument (the bound of [`child`]), and nothing that uses the child afterwards can
+/// fail again, since an opaque type always implements the traits it is declared with.
+pub trait Child {
+    /// The future's output.
+    type Output;
+    /// Polls the child if it is still running. Returns `true` exactly once: on the poll
+    /// where it finishes (its output is then stored and the future dropped).
+    fn poll_child(self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool;
+    /// Moves the output out. Called once per child, after every child finished.
+    ///
+    /// # Panics
+    /// If the child has not finished or its output was already taken: only possible if
+    /// the join future is polled again after it completed.
+    fn take(self: Pin<&mut Self>) -> Self::Output;
+}
+
+/// A `try_join!` child: like [`Child`], but it stops the join with its error.
+pub trait TryChild {
+    /// The success type of the future's `Result`.
+    type Ok;
+    /// The error type of the future's `Result`.
+    type Err;
+    /// Polls the child if it is still running. `Ok(true)` exactly once, on the poll
+    /// where it finishes with `Ok` (the value is stored and the future dropped); `Err`
+    /// when it finishes with `Err` (the future is dropped and the error handed over).
+    fn poll_try(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Result<bool, Self::Err>;
+    /// Moves the `Ok` value out; as [`Child::take`].
+    fn take(self: Pin<&mut Self>) -> Self::Ok;
+}
+
 /// One child of a join: its future until it finishes, then its output (`O` is the
 /// future's output for `join!`, the `Ok` value for `try_join!`), then nothing once the
 /// output was taken. The future is dropped as soon as it finishes.
 pub struct Slot<F, O>(SlotState<F, O>);
+
+impl<F, O> Slot<F, O> {
+    /// A child that runs `future`.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn new(future: F) -> Self {
+        Slot(SlotState::Running(future))
+    }
+}
 
 enum SlotState<F, O> {
     Running(F),
@@ -118,30 +95,29 @@ enum SlotState<F, O> {
     Taken,
 }
 
-impl<F: Future> Slot<F, F::Output> {
-    /// A slot for a `join!` child.
+impl<F: Future> Child for Slot<F, F::Output> {
+    type Output = F::Output;
+
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new(future: F) -> Self {
-        Slot(SlotState::Running(future))
+    fn poll_child(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
+        let Some(future) = self.as_mut().running() else {
+            return false;
+        };
+        match future.poll(cx) {
+            Poll::Ready(output) => {
+                // Drops the future in place, then stores the output.
+                self.set(Slot(SlotState::Done(output)));
+                true
+            }
+            Poll::Pending => false,
+        }
     }
 
-    /// Polls the child if it is still running. Returns `true` exactly once: on the poll
-    /// where it finishes (its output is then stored and the future dropped).
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn poll_join(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> bool {
-        match self.as_mut().running() {
-            Some(future) => match future.poll(cx) {
-                Poll::Ready(output) => {
-                    // Drops the future in place, then stores the output.
-                    self.set(Slot(SlotState::Done(output)));
-                    true
-                }
-                Poll::Pending => false,
-            },
-            None => false,
-        }
+    fn take(self: Pin<&mut Self>) -> F::Output {
+        self.take_done()
     }
 }
 
@@ -169,43 +145,39 @@ impl<T, E> TryOutput for Result<T, E> {
     }
 }
 
-impl<F> Slot<F, <F::Output as TryOutput>::Ok>
+impl<F> TryChild for Slot<F, <F::Output as TryOutput>::Ok>
 where
     F: Future,
     F::Output: TryOutput,
 {
-    /// A slot for a `try_join!` child.
+    type Ok = <F::Output as TryOutput>::Ok;
+    type Err = <F::Output as TryOutput>::Err;
+
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new_try(future: F) -> Self {
-        Slot(SlotState::Running(future))
+    fn poll_try(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Result<bool, Self::Err> {
+        let Some(future) = self.as_mut().running() else {
+            return Ok(false);
+        };
+        match future.poll(cx) {
+            Poll::Ready(output) => match output.into_result() {
+                Ok(value) => {
+                    self.set(Slot(SlotState::Done(value)));
+                    Ok(true)
+                }
+                Err(error) => {
+                    self.set(Slot(SlotState::Taken));
+                    Err(error)
+                }
+            },
+            Poll::Pending => Ok(false),
+        }
     }
 
-    /// Polls the child if it is still running. `Ok(true)` exactly once, on the poll where
-    /// it finishes with `Ok` (the value is stored and the future dropped); `Err` when it
-    /// finishes with `Err` (the future is dropped and the error handed over).
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn poll_try(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Result<bool, <F::Output as TryOutput>::Err> {
-        match self.as_mut().running() {
-            Some(future) => match future.poll(cx) {
-                Poll::Ready(output) => match output.into_result() {
-                    Ok(value) => {
-                        self.set(Slot(SlotState::Done(value)));
-                        Ok(true)
-                    }
-                    Err(error) => {
-                        self.set(Slot(SlotState::Taken));
-                        Err(error)
-                    }
-                },
-                Poll::Pending => Ok(false),
-            },
-            None => Ok(false),
-        }
+    fn take(self: Pin<&mut Self>) -> Self::Ok {
+        self.take_done()
     }
 }
 
@@ -216,8 +188,8 @@ impl<F, O> Slot<F, O> {
         // SAFETY: `F` (the `Running` payload) is structurally pinned, `O` is not. `Slot`
         // has no `Drop` impl and is `Unpin` only if `F` and `O` are. The future is only
         // reached through the `Pin` returned here and leaves the slot only by being
-        // dropped in place (`Pin::set` in `poll_*`); `take` moves out only a `Done` value,
-        // which is never pinned.
+        // dropped in place (`Pin::set` in `poll_*`); `take_done` moves out only a `Done`
+        // value, which is never pinned.
         unsafe {
             match &mut self.get_unchecked_mut().0 {
                 SlotState::Running(future) => Some(Pin::new_unchecked(future)),
@@ -226,57 +198,50 @@ impl<F, O> Slot<F, O> {
         }
     }
 
-    /// Moves the output out. Called once per slot, after every child finished.
-    ///
-    /// # Panics
-    /// If the child has not finished or its output was already taken: only possible if
-    /// the join future is polled again after it completed.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn take(self: Pin<&mut Self>) -> O {
+    fn take_done(self: Pin<&mut Self>) -> O {
         // SAFETY: only a `Done` value (never pinned) is moved out; a `Running` future is
         // left in place untouched (we panic before replacing anything).
         let slot = unsafe { self.get_unchecked_mut() };
-        match slot.0 {
-            SlotState::Done(_) => match core::mem::replace(&mut slot.0, SlotState::Taken) {
-                SlotState::Done(output) => output,
-                _ => unreachable!(),
-            },
-            _ => panic!("`join!`/`try_join!` future polled after it completed"),
+        if !matches!(slot.0, SlotState::Done(_)) {
+            panic!("`join!`/`try_join!` future polled after it completed");
+        }
+        match core::mem::replace(&mut slot.0, SlotState::Taken) {
+            SlotState::Done(output) => output,
+            _ => unreachable!("checked above"),
         }
     }
 }
 
 // ---------------------------------------------------------------------------------------
-// Poll-all state (few children)
+// Polling states
 // ---------------------------------------------------------------------------------------
 
-/// State for joins that poll every unfinished child on every poll.
-pub struct PollAll {
-    /// Index of the child polled first on the next poll.
-    start: u32,
+/// State of a join whose children share the task's waker: every poll polls every
+/// unfinished child, from where the order starts it.
+pub struct Children<O> {
+    order: O,
     /// Children not finished yet.
     remaining: u32,
 }
 
-impl PollAll {
+impl<O: Order> Children<O> {
     /// State for `count` children.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub const fn new(count: u32) -> Self {
-        PollAll {
-            start: 0,
+    pub const fn new(count: u32, order: O) -> Self {
+        Children {
+            order,
             remaining: count,
         }
     }
 
-    /// The child to poll first on this poll; the next poll starts one further.
+    /// The child to poll first on this poll.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn rotate(&mut self, count: u32) -> u32 {
-        let start = self.start;
-        self.start = if start + 1 >= count { 0 } else { start + 1 };
-        start
+    pub fn start(&mut self, count: u32) -> u32 {
+        self.order.start(count as usize) as u32
     }
 
     /// Records that `finished` children finished on this poll; `true` once all have.
@@ -288,50 +253,39 @@ impl PollAll {
     }
 }
 
-// ---------------------------------------------------------------------------------------
-// Tracked state (many children)
-// ---------------------------------------------------------------------------------------
-
-/// State for joins that poll only the children that were woken. The children's wakers
-/// are those of large selects ([`BranchWakers`]: a block leased on the first poll, whose
-/// wakers cost nothing to clone or drop).
-pub struct Tracked<const K: usize, const W: usize, const BIASED: bool> {
-    wakers: BranchWakers<K, W>,
-    /// Index of the child polled first on the next poll (rotates unless `BIASED`).
-    start: u32,
+/// State of a join whose children have wakers of their own: a poll polls only the
+/// children woken since the previous one (all of them on the first poll).
+pub struct TrackedChildren<const K: usize, const W: usize, O> {
+    wakers: ChildWakers<K, W>,
+    order: O,
     /// Children not finished yet.
     remaining: u32,
 }
 
-impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
-    /// State for `K` children (`W == K.div_ceil(32)`); `BIASED` polls woken children in
-    /// index order instead of rotating the first one.
+impl<const K: usize, const W: usize, O: Order> TrackedChildren<K, W, O> {
+    /// State for `K` children (`W == words(K)`).
     #[inline]
-    pub const fn new() -> Self {
+    pub const fn new(order: O) -> Self {
         const { assert!(K <= u32::MAX as usize) };
-        Tracked {
-            wakers: BranchWakers::new(),
-            start: 0,
+        TrackedChildren {
+            wakers: ChildWakers::new(),
+            order,
             remaining: K as u32,
         }
     }
 
-    /// Collects the children to poll now: all of them on the first poll, afterwards those
-    /// woken since the last collection (finished ones included; their slots skip them).
-    /// Also makes sure child wake-ups reach the task that polls now: a join almost always
-    /// returns `Pending` on its first poll, so the task's waker is stored at once.
+    /// The children to poll now, in polling order: all of them on the first poll,
+    /// afterwards those woken since the last collection (finished ones included; their
+    /// slots skip them). Also makes sure child wake-ups reach the task that polls now:
+    /// a join almost always returns `Pending` on its first poll, so the task's waker is
+    /// stored at once.
     #[inline]
-    pub fn woken<'a, 'w: 'a>(&'a mut self, cx: &'a Context<'w>) -> Woken<'a, K, W> {
-        let woken = self.wakers.drain(cx);
+    pub fn woken<'a, 'w: 'a>(&'a mut self, cx: &'a Context<'w>) -> WokenChildren<'a, K, W> {
+        let mut woken = self.wakers.drain(cx);
         woken.before_pending();
-        let start = self.start as usize;
-        if !BIASED {
-            self.start = if start + 1 >= K { 0 } else { start as u32 + 1 };
-        }
-        Woken {
+        WokenChildren {
             woken,
-            start,
-            step: 0,
+            start: self.order.start(K),
         }
     }
 
@@ -344,43 +298,18 @@ impl<const K: usize, const W: usize, const BIASED: bool> Tracked<K, W, BIASED> {
     }
 }
 
-impl<const K: usize, const W: usize, const BIASED: bool> Default for Tracked<K, W, BIASED> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 /// The children to poll on one poll of a tracked join, in polling order.
-pub struct Woken<'a, const K: usize, const W: usize> {
-    woken: BranchesWoken<'a, K, W>,
-    /// First bit index in polling order.
+pub struct WokenChildren<'a, const K: usize, const W: usize> {
+    woken: Woken<'a, K, W>,
     start: usize,
-    /// Words visited so far: `start`'s word from `start` up, the following words
-    /// (wrapping), then `start`'s word below `start`.
-    step: usize,
 }
 
-impl<const K: usize, const W: usize> Woken<'_, K, W> {
+impl<const K: usize, const W: usize> WokenChildren<'_, K, W> {
     /// The next child to poll.
     #[inline]
     #[allow(clippy::should_implement_trait)]
     pub fn next(&mut self) -> Option<usize> {
-        let first_word = self.start / 32;
-        let low_bits = (1u32 << (self.start % 32)) - 1;
-        while self.step <= W {
-            let (word, mask) = if self.step == 0 {
-                (first_word, !low_bits)
-            } else if self.step == W {
-                (first_word, low_bits)
-            } else {
-                ((first_word + self.step) % W, u32::MAX)
-            };
-            if let Some(bit) = self.woken.take_lowest(word, mask) {
-                return Some(word * 32 + bit);
-            }
-            self.step += 1;
-        }
-        None
+        self.woken.pop_from(self.start)
     }
 
     /// The waker child `index` must be polled with.
@@ -410,7 +339,7 @@ mod tests {
     }
 
     fn collect<const K: usize, const W: usize>(
-        t: &mut Tracked<K, W, false>,
+        t: &mut TrackedChildren<K, W, JoinDefault>,
         cx: &Context<'_>,
     ) -> Vec<usize> {
         let mut w = t.woken(cx);
@@ -426,7 +355,7 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<K, 3, false>::new();
+        let mut t = TrackedChildren::<K, 3, JoinDefault>::new(JoinDefault::default());
         let first = collect(&mut t, &cx);
         assert_eq!(first, (0..K).collect::<Vec<_>>());
         // Nothing was woken: nothing to poll, and the start moved on.
@@ -438,7 +367,7 @@ mod tests {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
         let cx = Context::from_waker(&waker);
-        let mut t = Tracked::<K, 3, false>::new();
+        let mut t = TrackedChildren::<K, 3, JoinDefault>::new(JoinDefault::default());
         let _ = collect(&mut t, &cx); // start 0; next start 1
         let _ = collect(&mut t, &cx); // start 1; next start 2
         let children: Vec<Waker> = {

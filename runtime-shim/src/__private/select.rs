@@ -1,19 +1,18 @@
-//! Support for `select!` and `select_biased!`.
+//! Support for `select!` and `select_biased!`: what only a select has.
 //!
 //! Everything here is called from macro expansions as `::patience::__private::select::…`.
-//! Only [`random_start`] needs std (a thread-local generator); the items used by `biased`
-//! and `round_robin` selects are plain `core` code (apart from [`BranchWakers`], used
-//! above a branch count only).
-//!
-//! A select expands to one [`Select`] future (the same type as `join!`'s): it owns the
-//! branch futures as a balanced tree of pairs, a state (the [`Enabled`] flags, plus
-//! [`BranchWakers`] for many branches) and a capture-free poll function written
-//! by the macro, which reaches each branch through [`split`].
+//! A select expands to one [`Tree`](super::tree::Tree) future (shared with `join!`):
+//! it owns the branch futures as a balanced tree of `(future,)` leaves, a [`State`]
+//! (the enabled branches, the polling [`Order`], and per-branch wakers for many
+//! branches) and a capture-free poll function written by the macro. What a select adds
+//! to the shared pieces: the type of its outcome ([`Outcome`], [`Node`], [`Outputs`],
+//! [`Root`]), branches that get disabled (preconditions, rejected values, terminated
+//! [`FusedFuture`]s: [`Probe`]), and the two ways of polling a branch ([`Shared`],
+//! [`Tracked`]).
 //!
 //! The small helpers the poll function calls once per branch are `inline(always)` only
 //! without debug assertions (release builds): in a debug build, forced inlining of them
-//! into every step of every select more than doubled LLVM's time on a crate of 32-branch
-//! selects, and a debug build does not need it.
+//! into every step of every select costs LLVM time, and a debug build does not need it.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -21,8 +20,14 @@ use core::task::{Context, Poll};
 
 use futures_core::future::FusedFuture;
 
-pub use super::join::{Join as Select, leaf, split};
-pub use super::wakers::BranchWakers;
+pub use super::argument::{Argument, IntoBranch, NotAFutureChild, checked_branch};
+pub use super::mask::words;
+pub use super::order::{Biased, Fair, RoundRobin, SelectDefault};
+pub use super::tree::{Tree, leaf, split};
+pub use super::wakers::ChildWakers;
+
+use super::mask::Mask;
+use super::order::Order;
 use super::wakers::Woken;
 
 /// What a select's poll function returns when it is ready: the winning branch's value
@@ -87,49 +92,71 @@ impl<A: Outputs, B: Outputs> Root for (A, B) {
 /// The select future over the tree `list` (leaves `(future,)`), with the state and the
 /// poll function; the bound gives the closure its full signature, return type included.
 #[inline]
-pub fn new<L: Root, S, F>(list: L, state: S, poll: F) -> Select<L, S, F>
+pub fn new<L: Root, S, F>(list: L, state: S, poll: F) -> Tree<L, S, F>
 where
     F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<L::Outcome>,
 {
-    Select::new(list, state, poll)
+    Tree::new(list, state, poll)
 }
 
-/// One flag per branch, packed: set while the branch may still be polled (its
-/// precondition held, it has not finished with a value its pattern rejects, and its
-/// future has not reported `is_terminated`). `W == branches.div_ceil(32)`.
-pub struct Enabled<const W: usize>([u32; W]);
+/// A select's state between polls: the branches still enabled (their precondition
+/// held, they have not finished with a value their pattern rejects, and their future has
+/// not reported `is_terminated`), the polling order, and the per-branch wakers `C`
+/// (`()` for selects whose branches share the task's waker; [`ChildWakers`] above a
+/// branch count).
+pub struct State<const W: usize, O, C = ()> {
+    enabled: Mask<W>,
+    order: O,
+    wakers: C,
+}
 
-impl<const W: usize> Enabled<W> {
-    /// The flags from each branch's precondition, in branch order (`N <= 32 * W`).
+impl<const W: usize, O: Order> State<W, O> {
+    /// The state of a select whose branches share the task's waker, from each branch's
+    /// precondition in branch order.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new<const N: usize>(enabled: [bool; N]) -> Self {
-        let mut words = [0u32; W];
-        for (i, on) in enabled.into_iter().enumerate() {
-            words[i / 32] |= u32::from(on) << (i % 32);
+    pub fn new<const N: usize>(enabled: [bool; N], order: O) -> Self {
+        State {
+            enabled: Mask::from_flags(enabled),
+            order,
+            wakers: (),
         }
-        Enabled(words)
     }
 
-    /// Whether branch `index` may be polled.
+    /// Starts one poll of the select.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn get(&self, index: usize) -> bool {
-        self.0[index / 32] & (1 << (index % 32)) != 0
+    pub fn shared<'a, 'b, 'c>(&'a mut self, cx: &'b mut Context<'c>) -> Shared<'a, 'b, 'c, W, O> {
+        Shared { state: self, cx }
+    }
+}
+
+impl<const K: usize, const W: usize, O: Order> State<W, O, ChildWakers<K, W>> {
+    /// The state of a select whose branches get wakers of their own.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn new_tracked<const N: usize>(enabled: [bool; N], order: O) -> Self {
+        State {
+            enabled: Mask::from_flags(enabled),
+            order,
+            wakers: ChildWakers::new(),
+        }
     }
 
-    /// Disables branch `index` for the rest of this select.
+    /// Starts one poll of the select: drains the woken flags of the branch wakers.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn clear(&mut self, index: usize) {
-        self.0[index / 32] &= !(1 << (index % 32));
-    }
-
-    /// Whether any branch is still enabled.
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn any(&self) -> bool {
-        self.0.iter().any(|&word| word != 0)
+    pub fn tracked<'a, 'w: 'a>(&'a mut self, cx: &'a Context<'w>) -> Tracked<'a, K, W, O> {
+        let State {
+            enabled,
+            order,
+            wakers,
+        } = self;
+        Tracked {
+            enabled,
+            order,
+            woken: wakers.drain(cx),
+        }
     }
 }
 
@@ -172,18 +199,26 @@ impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
     }
 }
 
-/// Polls branches for a select without per-branch wakers: each with the task's waker.
-pub struct Branches<'a, 'b, 'c, const W: usize> {
-    enabled: &'a mut Enabled<W>,
+/// One poll of a select whose branches share the task's waker: every enabled branch
+/// may be polled.
+pub struct Shared<'a, 'b, 'c, const W: usize, O> {
+    state: &'a mut State<W, O>,
     cx: &'b mut Context<'c>,
 }
 
-impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
-    /// For one poll of the select.
+impl<const W: usize, O: Order> Shared<'_, '_, '_, W, O> {
+    /// The branch this poll starts at (see [`Order`]).
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new(enabled: &'a mut Enabled<W>, cx: &'b mut Context<'c>) -> Self {
-        Branches { enabled, cx }
+    pub fn start(&mut self, n: usize) -> usize {
+        self.state.order.start(n)
+    }
+
+    /// Branch `index` won (its value matched its pattern).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn won(&mut self, index: usize) {
+        self.state.order.won(index);
     }
 
     /// Polls branch `index` if it is enabled, unless its future reports `terminated`
@@ -197,11 +232,11 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
         terminated: bool,
         future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
-        if !self.enabled.get(index) {
+        if !self.state.enabled.contains(index) {
             return None;
         }
         poll_enabled(
-            self.enabled,
+            &mut self.state.enabled,
             index,
             terminated,
             leaf(future.as_mut()),
@@ -212,35 +247,35 @@ impl<'a, 'b, 'c, const W: usize> Branches<'a, 'b, 'c, W> {
     /// Whether any branch is still enabled.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn any(&self) -> bool {
-        self.enabled.any()
+    pub fn any(&mut self) -> bool {
+        !self.state.enabled.is_empty()
     }
 }
 
-/// Polls branches for a select with per-branch wakers: only the woken ones (all on the
-/// first poll), each with its own waker.
-pub struct WokenBranches<'a, const K: usize, const W: usize> {
-    enabled: &'a mut Enabled<W>,
+/// One poll of a select whose branches have wakers of their own: only the woken ones
+/// (all on the first poll) are polled, each with its own waker.
+pub struct Tracked<'a, const K: usize, const W: usize, O> {
+    enabled: &'a mut Mask<W>,
+    order: &'a mut O,
     woken: Woken<'a, K, W>,
 }
 
-impl<'a, const K: usize, const W: usize> WokenBranches<'a, K, W> {
-    /// For one poll of the select, from its state (the flags and the wakers): drains
-    /// the woken flags of the wakers.
+impl<const K: usize, const W: usize, O: Order> Tracked<'_, K, W, O> {
+    /// The branch this poll starts at (see [`Order`]).
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new<'w: 'a>(
-        state: &'a mut (Enabled<W>, BranchWakers<K, W>),
-        cx: &'a Context<'w>,
-    ) -> Self {
-        let (enabled, wakers) = state;
-        WokenBranches {
-            enabled,
-            woken: wakers.drain(cx),
-        }
+    pub fn start(&mut self, n: usize) -> usize {
+        self.order.start(n)
     }
 
-    /// Like [`Branches::poll`], for a branch that was woken since the last poll.
+    /// Branch `index` won (its value matched its pattern).
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub fn won(&mut self, index: usize) {
+        self.order.won(index);
+    }
+
+    /// Like [`Shared::poll`], for a branch that was woken since the last poll.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn poll<F: Future>(
@@ -249,7 +284,7 @@ impl<'a, const K: usize, const W: usize> WokenBranches<'a, K, W> {
         terminated: bool,
         future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
-        if !self.enabled.get(index) || !self.woken.contains(index) {
+        if !self.enabled.contains(index) || !self.woken.contains(index) {
             return None;
         }
         let waker = self.woken.waker(index);
@@ -268,8 +303,8 @@ impl<'a, const K: usize, const W: usize> WokenBranches<'a, K, W> {
     /// wake-ups reach the task ([`Woken::before_pending`]).
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn any(&self) -> bool {
-        let any = self.enabled.any();
+    pub fn any(&mut self) -> bool {
+        let any = !self.enabled.is_empty();
         if any {
             self.woken.before_pending();
         }
@@ -280,29 +315,23 @@ impl<'a, const K: usize, const W: usize> WokenBranches<'a, K, W> {
 #[cfg_attr(debug_assertions, inline)]
 #[cfg_attr(not(debug_assertions), inline(always))]
 fn poll_enabled<F: Future, const W: usize>(
-    enabled: &mut Enabled<W>,
+    enabled: &mut Mask<W>,
     index: usize,
     terminated: bool,
     future: Pin<&mut F>,
     cx: &mut Context<'_>,
 ) -> Option<F::Output> {
     if terminated {
-        enabled.clear(index);
+        enabled.remove(index);
         return None;
     }
     match future.poll(cx) {
         Poll::Ready(value) => {
-            enabled.clear(index);
+            enabled.remove(index);
             Some(value)
         }
         Poll::Pending => None,
     }
-}
-
-/// The branch a fair-mode select starts polling at: uniform in `0..branches`.
-#[inline]
-pub fn random_start(branches: usize) -> usize {
-    crate::select_rng::below(branches)
 }
 
 /// Panics for a select whose branches are all disabled and that has no `else` branch.
