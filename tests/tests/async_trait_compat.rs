@@ -2,6 +2,7 @@
 //! `#[patience::async_trait]`: each case here is a shape users port, and each test runs it.
 
 use patience::{async_trait, block_on};
+use std::cell::Cell;
 
 /// The futures of these methods must be `Send`; calling this is the check.
 fn assert_send<F: Send>(future: F) -> F {
@@ -70,4 +71,97 @@ fn impl_trait_arguments_behind_references_and_raw_pointers() {
     assert_eq!(block_on(assert_send(Describer::by_ref(&tag))), "tag2");
     assert!(block_on(Describer::by_const_ptr(std::ptr::null::<Tag>())));
     assert!(!block_on(Describer::by_mut_ptr(&raw mut tag)));
+}
+
+// ------------------------------------------------- by-reference arguments the body ignores
+
+#[async_trait]
+trait Inspect<T> {
+    async fn inspect(&self, thing: &T) -> u8;
+}
+
+struct Ignores;
+
+#[async_trait]
+impl<T> Inspect<T> for Ignores {
+    async fn inspect(&self, _: &T) -> u8 {
+        1
+    }
+}
+
+struct IgnoresNamed;
+
+#[async_trait]
+impl<T> Inspect<T> for IgnoresNamed {
+    async fn inspect(&self, _thing: &T) -> u8 {
+        2
+    }
+}
+
+struct IgnoresParts;
+
+#[async_trait]
+impl<T> Inspect<(T, T, T)> for IgnoresParts {
+    async fn inspect(&self, (_a, _b, _c): &(T, T, T)) -> u8 {
+        3
+    }
+}
+
+struct UsesParts;
+
+#[async_trait]
+impl Inspect<(u8, u8)> for UsesParts {
+    async fn inspect(&self, (a, b): &(u8, u8)) -> u8 {
+        a + b
+    }
+}
+
+struct CopiesParts;
+
+#[async_trait]
+impl Inspect<(u8, u8)> for CopiesParts {
+    async fn inspect(&self, &(a, mut b): &(u8, u8)) -> u8 {
+        b *= 10;
+        a + b
+    }
+}
+
+struct Reborrows;
+
+#[async_trait]
+impl Inspect<[u8; 3]> for Reborrows {
+    async fn inspect(&self, mut thing: &[u8; 3]) -> u8 {
+        let last = [thing[2]; 3];
+        let first = thing[0];
+        thing = &last;
+        first + thing[0]
+    }
+}
+
+struct BorrowsByRef;
+
+#[async_trait]
+impl Inspect<String> for BorrowsByRef {
+    async fn inspect(&self, ref thing: &String) -> u8 {
+        let thing: &&String = thing;
+        u8::try_from(thing.len()).unwrap()
+    }
+}
+
+#[test]
+fn by_reference_argument_ignored_by_the_body_needs_no_sync_for_a_send_future() {
+    // `Cell` is not `Sync`, so a future holding a `&Cell` would not be `Send`.
+    let cell = Cell::new(0u8);
+    assert_eq!(block_on(assert_send(Ignores.inspect(&cell))), 1);
+    assert_eq!(block_on(assert_send(IgnoresNamed.inspect(&cell))), 2);
+    let cells = (Cell::new(1u8), Cell::new(2u8), Cell::new(3u8));
+    assert_eq!(block_on(assert_send(IgnoresParts.inspect(&cells))), 3);
+}
+
+#[test]
+fn by_reference_argument_patterns_still_bind_what_the_body_uses() {
+    assert_eq!(block_on(UsesParts.inspect(&(1, 2))), 3);
+    assert_eq!(block_on(CopiesParts.inspect(&(1, 2))), 21);
+    assert_eq!(block_on(Reborrows.inspect(&[1, 2, 3])), 4);
+    assert_eq!(block_on(BorrowsByRef.inspect(&"four".to_owned())), 4);
 }

@@ -20,9 +20,9 @@
 //!         if let Some(__ret) = None::<Ret> {  // fixes the block's output type to `Ret`
 //!             return __ret;
 //!         }
-//!         let key = key;                      // arguments move into the block in order,
-//!         let __arg2 = __arg2;                // so they drop in the native order
-//!         let (a, b) = __arg2;
+//!         let __arg2 = __arg2;                // by-value arguments move into the block in
+//!         let (a, b) = __arg2;                // order, so they drop in the native order
+//!                                             // (`key`, a reference, is captured if used)
 //!         { body }
 //!     })
 //! }
@@ -303,6 +303,15 @@ fn self_bound(
 
 /// Arguments: plain names stay (without `mut`), patterns become positional names. Returns
 /// the statements that bind them again, in order, inside the body.
+///
+/// A by-reference argument of a method with a body is the exception: a reference has no
+/// drop glue, so it is left in the signature with its pattern, and the block captures only
+/// the bindings the body uses (as async-trait does). Moving it into the block whole would
+/// make the future hold `&T` even where the body ignores it (`_: &T`), and so need `T: Sync`
+/// to be `Send`. Patterns with `ref` or `mut` bindings are re-bound like by-value arguments:
+/// a `ref` binding would borrow the argument's own slot, which the block outlives, and a
+/// `mut thing: &T` may be reassigned with a borrow of a local of the body, which needs a
+/// local of the block.
 fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
     let mut bindings = TokenStream::new();
     for (index, input) in sig.inputs.iter_mut().enumerate() {
@@ -314,38 +323,65 @@ fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
                 }
             }
             FnArg::Typed(arg) => {
-                let cfgs: Vec<&Attribute> = arg
-                    .attrs
-                    .iter()
-                    .filter(|attr| attr.path().is_ident("cfg"))
-                    .collect();
-                match &mut *arg.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
-                        let mutability = pat.mutability.take();
-                        let ident = &pat.ident;
-                        bindings.extend(quote_spanned! {ident.span()=>
-                            #(#cfgs)* let #mutability #ident = #ident;
-                        });
-                    }
-                    pat => {
-                        let positional = format_ident!("__arg{}", index, span = Span::mixed_site());
-                        let needs_mut = binds_ref_mut(pat);
-                        let mutability = needs_mut.then(|| quote!(mut));
-                        bindings.extend(quote! {
-                            #(#cfgs)* let #mutability #positional = #positional;
-                        });
-                        if !matches!(pat, Pat::Wild(_)) {
-                            bindings.extend(quote! {
-                                #(#cfgs)* let #pat = #positional;
-                            });
-                        }
-                        *arg.pat = syn::parse_quote!(#positional);
-                    }
+                let stays = has_body
+                    && is_reference(&arg.ty)
+                    && !binds(&arg.pat, |pat| {
+                        pat.by_ref.is_some() || pat.mutability.is_some()
+                    });
+                if !stays {
+                    bindings.extend(rebind(index, arg));
                 }
             }
         }
     }
     bindings
+}
+
+/// Input: the argument `pat: Type` at `index`.
+/// Output: `x: Type` for a plain name `x` or `mut x`, `__arg<index>: Type` for a pattern;
+/// returns the statements binding the pattern again inside the body, after moving the
+/// argument into it:
+/// `let mut x = x;`, or `let __arg2 = __arg2; let (a, b) = __arg2;`.
+fn rebind(index: usize, arg: &mut syn::PatType) -> TokenStream {
+    let cfgs: Vec<&Attribute> = arg
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("cfg"))
+        .collect();
+    match &mut *arg.pat {
+        Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+            let mutability = pat.mutability.take();
+            let ident = &pat.ident;
+            quote_spanned! {ident.span()=>
+                #(#cfgs)* let #mutability #ident = #ident;
+            }
+        }
+        pat => {
+            let positional = format_ident!("__arg{}", index, span = Span::mixed_site());
+            let needs_mut = binds(pat, |pat| pat.by_ref.is_some() && pat.mutability.is_some());
+            let mutability = needs_mut.then(|| quote!(mut));
+            let mut bindings = quote! {
+                #(#cfgs)* let #mutability #positional = #positional;
+            };
+            if !matches!(pat, Pat::Wild(_)) {
+                bindings.extend(quote! {
+                    #(#cfgs)* let #pat = #positional;
+                });
+            }
+            *arg.pat = syn::parse_quote!(#positional);
+            bindings
+        }
+    }
+}
+
+/// Whether `ty` is a reference (`&T`, `&mut T`, also in parentheses or a macro's group).
+fn is_reference(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(_) => true,
+        Type::Paren(paren) => is_reference(&paren.elem),
+        Type::Group(group) => is_reference(&group.elem),
+        _ => false,
+    }
 }
 
 /// Replaces the body with `Box::pin(async move { .. })` around the user's block.
@@ -400,20 +436,21 @@ fn idents(tokens: TokenStream, out: &mut BTreeSet<String>) {
     }
 }
 
-/// Whether the pattern has a `ref mut` binding, which needs a mutable place to borrow from.
-fn binds_ref_mut(pat: &Pat) -> bool {
-    struct Find(bool);
+/// Whether the pattern has a binding for which `pred` holds.
+fn binds(pat: &Pat, pred: fn(&syn::PatIdent) -> bool) -> bool {
+    struct Find {
+        pred: fn(&syn::PatIdent) -> bool,
+        found: bool,
+    }
     impl VisitMut for Find {
         fn visit_pat_ident_mut(&mut self, pat: &mut syn::PatIdent) {
-            if pat.by_ref.is_some() && pat.mutability.is_some() {
-                self.0 = true;
-            }
+            self.found |= (self.pred)(pat);
             syn::visit_mut::visit_pat_ident_mut(self, pat);
         }
     }
-    let mut find = Find(false);
+    let mut find = Find { pred, found: false };
     find.visit_pat_mut(&mut pat.clone());
-    find.0
+    find.found
 }
 
 /// Replaces `impl Trait` with `_` so the return type can be written in expression position.
