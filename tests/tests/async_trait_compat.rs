@@ -165,3 +165,48 @@ fn by_reference_argument_patterns_still_bind_what_the_body_uses() {
     assert_eq!(block_on(Reborrows.inspect(&[1, 2, 3])), 4);
     assert_eq!(block_on(BorrowsByRef.inspect(&"four".to_owned())), 4);
 }
+
+// ------------------------------------------------- `&mut self` used as a mutable binding
+
+#[async_trait]
+trait Bump {
+    async fn bump(&mut self) -> u32;
+    async fn bump_in_macro(&mut self) -> u32;
+    async fn bump_field(&mut self) -> u32;
+}
+
+struct Counter(u32);
+
+fn bump_through(counter: &mut &mut Counter) -> u32 {
+    counter.0 += 1;
+    counter.0
+}
+
+#[async_trait]
+impl Bump for Counter {
+    async fn bump(&mut self) -> u32 {
+        let _ = &mut self;
+        bump_through(&mut self)
+    }
+
+    async fn bump_in_macro(&mut self) -> u32 {
+        let values = vec![bump_through(&mut self)];
+        values[0]
+    }
+
+    // Through `self` only: no mutable binding needed (and none added, or
+    // `unused_mut` would fire under `#![deny(warnings)]` in the lint test).
+    async fn bump_field(&mut self) -> u32 {
+        let field = &mut self.0;
+        *field += 10;
+        self.0
+    }
+}
+
+#[test]
+fn mut_self_receiver_can_be_borrowed_mutably_in_the_body() {
+    let mut counter = Counter(0);
+    assert_eq!(block_on(assert_send(counter.bump())), 1);
+    assert_eq!(block_on(counter.bump_in_macro()), 2);
+    assert_eq!(block_on(counter.bump_field()), 12);
+}

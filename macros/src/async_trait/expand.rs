@@ -399,6 +399,17 @@ fn box_body(sig: &mut Signature, body: &mut Block, bindings: &TokenStream, ret_h
             RenameSelf { to: local.clone() }.visit_block_mut(&mut user_body);
             Some(quote!(let mut #local = #self_token;))
         }
+        // `&mut self` whose body takes `&mut self` or reassigns `self` needs a mutable
+        // binding (async-trait gives it one): `mut self: &'life0 mut Self`, which the block
+        // captures with its mutability.
+        FnArg::Receiver(receiver)
+            if matches!(receiver.kind, syn::ReceiverKind::Reference(_, _, Some(_)))
+                && receiver::needs_mut_binding(&mut user_body) =>
+        {
+            make_binding_mut(receiver);
+            let self_token = receiver.self_token;
+            Some(quote!(let _ = &#self_token;))
+        }
         // Otherwise the block captures `self` whole, as a native `async fn` does.
         FnArg::Receiver(receiver) => {
             let self_token = receiver.self_token;
@@ -421,6 +432,17 @@ fn box_body(sig: &mut Signature, body: &mut Block, bindings: &TokenStream, ret_h
         })
     };
     *body = syn::parse_quote_spanned!(body_span=> { #boxed });
+}
+
+/// Input: `&'a mut self`. Output: `mut self: &'a mut Self`.
+fn make_binding_mut(receiver: &mut syn::Receiver) {
+    let span = receiver.self_token.span;
+    if let syn::ReceiverKind::Reference(and, lifetime, mutability) = &receiver.kind {
+        let self_type = Ident::new("Self", span);
+        let ty: Type = syn::parse_quote!(#and #lifetime #mutability #self_type);
+        receiver.kind = syn::ReceiverKind::Typed(syn::Token![:](span), Box::new(ty));
+        receiver.mutability = Some(syn::Token![mut](span));
+    }
 }
 
 /// Collects the identifiers in `tokens`.
