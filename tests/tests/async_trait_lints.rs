@@ -94,6 +94,106 @@ mod strict {
         }
     }
 
+    /// A connection manager shaped like bb8's `ManageConnection`: a method without a body
+    /// whose output names two associated types (the boxed future's type, with them, is
+    /// complex enough for `clippy::type_complexity`; the user's return type is not).
+    #[async_trait]
+    pub(crate) trait ManageConnection: ::std::marker::Sized + Send + Sync + 'static {
+        type Connection: Send + 'static;
+        type Error: ::std::fmt::Debug + Send + 'static;
+
+        async fn connect(&self) -> ::std::result::Result<Self::Connection, Self::Error>;
+
+        async fn is_valid(
+            &self,
+            conn: &mut Self::Connection,
+        ) -> ::std::result::Result<(), Self::Error>;
+    }
+
+    pub(crate) struct Numbers;
+
+    #[async_trait]
+    impl ManageConnection for Numbers {
+        type Connection = u32;
+        type Error = ::std::convert::Infallible;
+
+        async fn connect(&self) -> ::std::result::Result<u32, ::std::convert::Infallible> {
+            ::std::result::Result::Ok(7)
+        }
+
+        async fn is_valid(
+            &self,
+            conn: &mut u32,
+        ) -> ::std::result::Result<(), ::std::convert::Infallible> {
+            *conn += 1;
+            ::std::result::Result::Ok(())
+        }
+    }
+
+    /// `&mut self` receivers: one whose body reassigns `self` (it needs a mutable binding
+    /// and gets `mut`), one that only writes through `self` (it must not, or `unused_mut`
+    /// fires). Generic methods whose where clauses already bound the type the expansion
+    /// bounds (`type_repetition_in_bounds`).
+    #[async_trait]
+    pub(crate) trait Walk {
+        async fn last(&mut self) -> u32;
+        async fn through(&mut self) -> u32;
+        async fn cloned<T>(&self, value: T) -> (T, T)
+        where
+            T: ::std::clone::Clone + Send;
+        async fn make() -> Self
+        where
+            Self: ::std::marker::Sized;
+    }
+
+    pub(crate) struct Node {
+        pub(crate) value: u32,
+        pub(crate) next: Option<Box<Node>>,
+    }
+
+    #[async_trait]
+    impl Walk for Node {
+        async fn last(&mut self) -> u32 {
+            while self.next.is_some() {
+                self = self.next.as_deref_mut().expect("checked");
+            }
+            self.value
+        }
+
+        async fn through(&mut self) -> u32 {
+            self.value += 1;
+            self.value
+        }
+
+        async fn cloned<T>(&self, value: T) -> (T, T)
+        where
+            T: ::std::clone::Clone + Send,
+        {
+            (::std::clone::Clone::clone(&value), value)
+        }
+
+        async fn make() -> Self {
+            Node {
+                value: 0,
+                next: Option::None,
+            }
+        }
+    }
+
+    pub(crate) fn connections() -> (u32, u32, u32, (u8, u8)) {
+        let mut conn = ::patience::block_on(Numbers.connect()).unwrap_or_default();
+        let valid = ::patience::block_on(Numbers.is_valid(&mut conn));
+        let mut head = ::patience::block_on(Node::make());
+        head.next = Option::Some(Box::new(Node {
+            value: 5,
+            next: Option::None,
+        }));
+        let last = ::patience::block_on(head.last());
+        let through = ::patience::block_on(head.through());
+        let cloned = ::patience::block_on(head.cloned(3u8));
+        (conn + u32::from(valid.is_ok()), last, through, cloned)
+    }
+
     pub(crate) fn run() -> Vec<String> {
         let names = Names;
         let mut out = ::patience::block_on(names.find_all(::std::vec![0, 1, 2]));
@@ -125,6 +225,7 @@ fn expansion_compiles_under_strict_lints_without_prelude_and_with_local_core_mod
         strict::run(),
         ["name1", "name2", "ab", "2", "x", "overridden", "5"]
     );
+    assert_eq!(strict::connections(), (9, 5, 1, (3, 3)));
     assert_eq!(::patience::block_on(strict::boxed()), 1);
     assert_eq!(strict::none(), None);
 }

@@ -73,6 +73,10 @@ pub(crate) fn method(
         sig.fn_token.span = async_token.span;
     }
     let has_body = body.is_some();
+    // The boxed future's type nests the user's return type three levels deeper
+    // (`Pin<Box<dyn Future<Output = ..>>>`), which pushes clippy's complexity score for
+    // return types like `Result<Self::Connection, Self::Error>` over its threshold.
+    attrs.push(syn::parse_quote!(#[allow(clippy::type_complexity)]));
     if receiver::is_needless_typed_self(sig) {
         // clippy would suggest `&self` for `self: &Self`, but after the rewrite it sees
         // `self: &'life0 Self` and its suggestion comes out garbled.
