@@ -146,6 +146,33 @@ mod strict {
             Self: ::std::marker::Sized;
     }
 
+    /// `!`, named on stable through a function pointer's output type.
+    pub(crate) trait Output {
+        type Type;
+    }
+
+    impl<T> Output for fn() -> T {
+        type Type = T;
+    }
+
+    pub(crate) type Never = <fn() -> ! as Output>::Type;
+
+    /// A method that never returns: a native `async fn` returning `!` has no unreachable
+    /// code, the expansion must not add any.
+    #[async_trait]
+    pub(crate) trait Serve {
+        async fn serve(&self) -> Never;
+    }
+
+    #[async_trait]
+    impl Serve for Node {
+        async fn serve(&self) -> Never {
+            loop {
+                ::std::thread::yield_now();
+            }
+        }
+    }
+
     pub(crate) struct Node {
         pub(crate) value: u32,
         pub(crate) next: Option<Box<Node>>,
@@ -191,6 +218,7 @@ mod strict {
         let last = ::patience::block_on(head.last());
         let through = ::patience::block_on(head.through());
         let cloned = ::patience::block_on(head.cloned(3u8));
+        ::std::mem::drop(head.serve()); // made, never polled
         (conn + u32::from(valid.is_ok()), last, through, cloned)
     }
 

@@ -429,6 +429,9 @@ fn box_body(sig: &mut Signature, body: &mut Block, bindings: &TokenStream, ret_h
             if let ::core::option::Option::Some(#ret_var) =
                 ::core::option::Option::None::<#ret_hint>
             {
+                // `__ret: !` when the method returns `!`: unreachable, and so is the
+                // `return` (a native `async fn` has neither).
+                #[allow(unreachable_code)]
                 return #ret_var;
             }
             #bindings
