@@ -173,6 +173,44 @@ mod strict {
         }
     }
 
+    /// A method returning a future, and one with an underscore-prefixed argument it uses: a
+    /// native `async fn` triggers neither `async_yields_async` (it has a declared output
+    /// type) nor `used_underscore_binding`/`shadow_same`-style lints on its arguments.
+    #[async_trait]
+    pub(crate) trait Later {
+        async fn later(&self) -> ::std::future::Ready<u8>;
+        async fn ignored(&self, _unused: u8, _: u8);
+    }
+
+    #[async_trait]
+    impl Later for Node {
+        async fn later(&self) -> ::std::future::Ready<u8> {
+            ::std::future::ready(1)
+        }
+
+        async fn ignored(&self, _unused: u8, _: u8) {}
+    }
+
+    /// Bodies that diverge or end in `return`: `diverging_sub_expression` must not see them
+    /// as sub-expressions of generated code.
+    #[async_trait]
+    pub(crate) trait Diverge {
+        async fn unit_unimplemented(&self) {
+            ::std::unimplemented!()
+        }
+        async fn value_unimplemented(&self) -> u8 {
+            ::std::unimplemented!()
+        }
+        async fn value_returned(&self) -> u8 {
+            return 3;
+        }
+        async fn unit_returned(&self) {
+            return;
+        }
+    }
+
+    impl Diverge for Node {}
+
     pub(crate) struct Node {
         pub(crate) value: u32,
         pub(crate) next: Option<Box<Node>>,
@@ -219,7 +257,17 @@ mod strict {
         let through = ::patience::block_on(head.through());
         let cloned = ::patience::block_on(head.cloned(3u8));
         ::std::mem::drop(head.serve()); // made, never polled
-        (conn + u32::from(valid.is_ok()), last, through, cloned)
+        ::patience::block_on(head.ignored(1, 2));
+        ::patience::block_on(head.unit_returned());
+        ::std::mem::drop((head.unit_unimplemented(), head.value_unimplemented()));
+        let three = ::patience::block_on(head.value_returned());
+        let later = ::patience::block_on(::patience::block_on(head.later()));
+        (
+            conn + u32::from(valid.is_ok()) + u32::from(later) + u32::from(three),
+            last,
+            through,
+            cloned,
+        )
     }
 
     pub(crate) fn run() -> Vec<String> {
@@ -247,13 +295,32 @@ mod strict {
     }
 }
 
+/// Exported items, which clippy's `must_use_candidate` looks at.
+pub mod exported {
+    use patience::async_trait;
+
+    /// A public trait with a default method: a native `async fn` returns a `#[must_use]`
+    /// future and is no `must_use_candidate`, and neither is its rewrite (whose boxed
+    /// future `unused_must_use` already reports).
+    #[async_trait]
+    pub trait Greet {
+        /// The default greeting.
+        async fn greet(times: u8) -> u8 {
+            times
+        }
+    }
+
+    impl Greet for u8 {}
+}
+
 #[test]
 fn expansion_compiles_under_strict_lints_without_prelude_and_with_local_core_module() {
     assert_eq!(
         strict::run(),
         ["name1", "name2", "ab", "2", "x", "overridden", "5"]
     );
-    assert_eq!(strict::connections(), (9, 5, 1, (3, 3)));
+    assert_eq!(strict::connections(), (13, 5, 1, (3, 3)));
     assert_eq!(::patience::block_on(strict::boxed()), 1);
+    assert_eq!(::patience::block_on(<u8 as exported::Greet>::greet(1)), 1);
     assert_eq!(strict::none(), None);
 }

@@ -251,12 +251,8 @@ fn is_compound_assign(op: syn::BinOp) -> bool {
 /// not followed by `.`, `[` or `:`, or `self` followed by `=` or a compound assignment.
 fn tokens_need_mut_self(tokens: TokenStream) -> bool {
     let tokens: Vec<TokenTree> = tokens.into_iter().collect();
-    let is_punct = |index: usize, ch: char| {
-        matches!(tokens.get(index), Some(TokenTree::Punct(p)) if p.as_char() == ch)
-    };
-    let is_ident = |index: usize, name: &str| {
-        matches!(tokens.get(index), Some(TokenTree::Ident(i)) if i == name)
-    };
+    let is_punct = |index: usize, ch: char| matches!(tokens.get(index), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+    let is_ident = |index: usize, name: &str| matches!(tokens.get(index), Some(TokenTree::Ident(i)) if i == name);
     for (index, tt) in tokens.iter().enumerate() {
         match tt {
             TokenTree::Group(group) if tokens_need_mut_self(group.stream()) => return true,
