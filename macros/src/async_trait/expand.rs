@@ -472,6 +472,9 @@ fn box_body(
             (Some(hint), value)
         }
     };
+    // Spanned at the body like the rest of the call, so that errors about the future
+    // (not `Send`, wrong output type) point at the body rather than at the attribute.
+    let boxed = respan(boxed.clone(), body_span);
     let boxed = quote_spanned! {body_span=>
         #boxed::pin(async move {
             #capture_self
@@ -481,6 +484,17 @@ fn box_body(
         })
     };
     *body = syn::parse_quote_spanned!(body_span=> { #boxed });
+}
+
+/// `tokens` (a path: no groups) with every token spanned at `span`.
+fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut tt| {
+            tt.set_span(span);
+            tt
+        })
+        .collect()
 }
 
 /// The statement that makes the block capture the receiver, adjusting the receiver (and
