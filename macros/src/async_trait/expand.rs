@@ -8,22 +8,23 @@
 //! fn get<'life0, 'life1, 'async_trait, T: 'async_trait>(
 //!     &'life0 self,
 //!     key: &'life1 str,
-//!     __arg2: (T, T),
+//!     __patience_arg2: (T, T),
 //! ) -> Pin<Box<dyn Future<Output = Ret> + Send + 'async_trait>>
 //! where
 //!     'life0: 'async_trait,
 //!     'life1: 'async_trait,
 //!     Self: 'async_trait,
 //! {
-//!     Box::pin(async move {
+//!     ::std::boxed::Box::pin(async move {
 //!         let _ = &self;                      // capture all of `self`, as a native async fn does
-//!         if let Some(__ret) = None::<Ret> {  // fixes the block's output type to `Ret`
-//!             return __ret;
+//!         if let Some(__patience_ret) = None::<Ret> {  // fixes the block's output type
+//!             return __patience_ret;
 //!         }
-//!         let __arg2 = __arg2;                // by-value arguments move into the block in
-//!         let (a, b) = __arg2;                // order, so they drop in the native order
-//!                                             // (`key`, a reference, is captured if used)
-//!         { body }
+//!         let __patience_arg2 = __patience_arg2;  // by-value arguments move into the block
+//!         let (a, b) = __patience_arg2;           // in order, so they drop in native order
+//!                                                 // (`key`, a reference, is captured if used)
+//!         let __patience_ret: Ret = match () { () => { body } };
+//!         return __patience_ret;
 //!     })
 //! }
 //! ```
