@@ -94,6 +94,182 @@ mod strict {
         }
     }
 
+    /// A connection manager shaped like bb8's `ManageConnection`: a method without a body
+    /// whose output names two associated types (the boxed future's type, with them, is
+    /// complex enough for `clippy::type_complexity`; the user's return type is not).
+    #[async_trait]
+    pub(crate) trait ManageConnection: ::std::marker::Sized + Send + Sync + 'static {
+        type Connection: Send + 'static;
+        type Error: ::std::fmt::Debug + Send + 'static;
+
+        async fn connect(&self) -> ::std::result::Result<Self::Connection, Self::Error>;
+
+        async fn is_valid(
+            &self,
+            conn: &mut Self::Connection,
+        ) -> ::std::result::Result<(), Self::Error>;
+    }
+
+    pub(crate) struct Numbers;
+
+    #[async_trait]
+    impl ManageConnection for Numbers {
+        type Connection = u32;
+        type Error = ::std::convert::Infallible;
+
+        async fn connect(&self) -> ::std::result::Result<u32, ::std::convert::Infallible> {
+            ::std::result::Result::Ok(7)
+        }
+
+        async fn is_valid(
+            &self,
+            conn: &mut u32,
+        ) -> ::std::result::Result<(), ::std::convert::Infallible> {
+            *conn += 1;
+            ::std::result::Result::Ok(())
+        }
+    }
+
+    /// `&mut self` receivers: one whose body reassigns `self` (it needs a mutable binding
+    /// and gets `mut`), one that only writes through `self` (it must not, or `unused_mut`
+    /// fires). Generic methods whose where clauses already bound the type the expansion
+    /// bounds (`type_repetition_in_bounds`).
+    #[async_trait]
+    pub(crate) trait Walk {
+        async fn last(&mut self) -> u32;
+        async fn through(&mut self) -> u32;
+        async fn cloned<T>(&self, value: T) -> (T, T)
+        where
+            T: ::std::clone::Clone + Send;
+        async fn make() -> Self
+        where
+            Self: ::std::marker::Sized;
+    }
+
+    /// `!`, named on stable through a function pointer's output type.
+    pub(crate) trait Output {
+        type Type;
+    }
+
+    impl<T> Output for fn() -> T {
+        type Type = T;
+    }
+
+    pub(crate) type Never = <fn() -> ! as Output>::Type;
+
+    /// A method that never returns: a native `async fn` returning `!` has no unreachable
+    /// code, the expansion must not add any.
+    #[async_trait]
+    pub(crate) trait Serve {
+        async fn serve(&self) -> Never;
+    }
+
+    #[async_trait]
+    impl Serve for Node {
+        async fn serve(&self) -> Never {
+            loop {
+                ::std::thread::yield_now();
+            }
+        }
+    }
+
+    /// A method returning a future, and one with an underscore-prefixed argument it uses: a
+    /// native `async fn` triggers neither `async_yields_async` (it has a declared output
+    /// type) nor `used_underscore_binding`/`shadow_same`-style lints on its arguments.
+    #[async_trait]
+    pub(crate) trait Later {
+        async fn later(&self) -> ::std::future::Ready<u8>;
+        async fn ignored(&self, _unused: u8, _: u8);
+    }
+
+    #[async_trait]
+    impl Later for Node {
+        async fn later(&self) -> ::std::future::Ready<u8> {
+            ::std::future::ready(1)
+        }
+
+        async fn ignored(&self, _unused: u8, _: u8) {}
+    }
+
+    /// Bodies that diverge or end in `return`: `diverging_sub_expression` must not see them
+    /// as sub-expressions of generated code.
+    #[async_trait]
+    pub(crate) trait Diverge {
+        async fn unit_unimplemented(&self) {
+            ::std::unimplemented!()
+        }
+        async fn value_unimplemented(&self) -> u8 {
+            ::std::unimplemented!()
+        }
+        async fn value_returned(&self) -> u8 {
+            return 3;
+        }
+        async fn unit_returned(&self) {
+            return;
+        }
+    }
+
+    impl Diverge for Node {}
+
+    pub(crate) struct Node {
+        pub(crate) value: u32,
+        pub(crate) next: Option<Box<Node>>,
+    }
+
+    #[async_trait]
+    impl Walk for Node {
+        async fn last(&mut self) -> u32 {
+            while self.next.is_some() {
+                self = self.next.as_deref_mut().expect("checked");
+            }
+            self.value
+        }
+
+        async fn through(&mut self) -> u32 {
+            self.value += 1;
+            self.value
+        }
+
+        async fn cloned<T>(&self, value: T) -> (T, T)
+        where
+            T: ::std::clone::Clone + Send,
+        {
+            (::std::clone::Clone::clone(&value), value)
+        }
+
+        async fn make() -> Self {
+            Node {
+                value: 0,
+                next: Option::None,
+            }
+        }
+    }
+
+    pub(crate) fn connections() -> (u32, u32, u32, (u8, u8)) {
+        let mut conn = ::patience::block_on(Numbers.connect()).unwrap_or_default();
+        let valid = ::patience::block_on(Numbers.is_valid(&mut conn));
+        let mut head = ::patience::block_on(Node::make());
+        head.next = Option::Some(Box::new(Node {
+            value: 5,
+            next: Option::None,
+        }));
+        let last = ::patience::block_on(head.last());
+        let through = ::patience::block_on(head.through());
+        let cloned = ::patience::block_on(head.cloned(3u8));
+        ::std::mem::drop(head.serve()); // made, never polled
+        ::patience::block_on(head.ignored(1, 2));
+        ::patience::block_on(head.unit_returned());
+        ::std::mem::drop((head.unit_unimplemented(), head.value_unimplemented()));
+        let three = ::patience::block_on(head.value_returned());
+        let later = ::patience::block_on(::patience::block_on(head.later()));
+        (
+            conn + u32::from(valid.is_ok()) + u32::from(later) + u32::from(three),
+            last,
+            through,
+            cloned,
+        )
+    }
+
     pub(crate) fn run() -> Vec<String> {
         let names = Names;
         let mut out = ::patience::block_on(names.find_all(::std::vec![0, 1, 2]));
@@ -119,12 +295,32 @@ mod strict {
     }
 }
 
+/// Exported items, which clippy's `must_use_candidate` looks at.
+pub mod exported {
+    use patience::async_trait;
+
+    /// A public trait with a default method: a native `async fn` returns a `#[must_use]`
+    /// future and is no `must_use_candidate`, and neither is its rewrite (whose boxed
+    /// future `unused_must_use` already reports).
+    #[async_trait]
+    pub trait Greet {
+        /// The default greeting.
+        async fn greet(times: u8) -> u8 {
+            times
+        }
+    }
+
+    impl Greet for u8 {}
+}
+
 #[test]
 fn expansion_compiles_under_strict_lints_without_prelude_and_with_local_core_module() {
     assert_eq!(
         strict::run(),
         ["name1", "name2", "ab", "2", "x", "overridden", "5"]
     );
+    assert_eq!(strict::connections(), (13, 5, 1, (3, 3)));
     assert_eq!(::patience::block_on(strict::boxed()), 1);
+    assert_eq!(::patience::block_on(<u8 as exported::Greet>::greet(1)), 1);
     assert_eq!(strict::none(), None);
 }

@@ -114,8 +114,10 @@ impl VisitMut for NameLifetimes {
 }
 
 /// Makes the anonymous type of every `impl Trait` argument outlive `'async_trait`, as the
-/// future holds it: `impl Trait` becomes `impl Trait + 'async_trait`, and `&impl Trait`
-/// becomes `&(impl Trait + 'async_trait)`.
+/// future holds it: `impl Trait` becomes `impl Trait + 'async_trait`. Behind a reference or
+/// a raw pointer the `+` would be ambiguous, so the bounded type is parenthesized there:
+/// `&impl Trait` becomes `&(impl Trait + 'async_trait)`, and `*const impl Trait` becomes
+/// `*const (impl Trait + 'async_trait)`.
 pub(crate) struct BoundImplTrait;
 
 impl VisitMut for BoundImplTrait {
@@ -123,17 +125,8 @@ impl VisitMut for BoundImplTrait {
         visit_mut::visit_type_mut(self, ty);
         match ty {
             Type::ImplTrait(impl_trait) => add_async_trait_bound(&mut impl_trait.bounds),
-            Type::Reference(reference) => {
-                if let Type::ImplTrait(_) = &*reference.elem {
-                    let elem =
-                        std::mem::replace(&mut *reference.elem, Type::Verbatim(TokenStream::new()));
-                    *reference.elem = Type::Paren(syn::TypeParen {
-                        attrs: Vec::new(),
-                        paren_token: syn::token::Paren::default(),
-                        elem: Box::new(elem),
-                    });
-                }
-            }
+            Type::Reference(syn::TypeReference { elem, .. })
+            | Type::Ptr(syn::TypePtr { elem, .. }) => parenthesize_impl_trait(elem),
             _ => {}
         }
     }
@@ -147,6 +140,18 @@ impl VisitMut for BoundImplTrait {
     }
 
     fn visit_macro_mut(&mut self, _: &mut syn::Macro) {}
+}
+
+/// `impl A + 'b` → `(impl A + 'b)`; other types are left alone.
+fn parenthesize_impl_trait(elem: &mut Type) {
+    if let Type::ImplTrait(_) = elem {
+        let inner = std::mem::replace(elem, Type::Verbatim(TokenStream::new()));
+        *elem = Type::Paren(syn::TypeParen {
+            attrs: Vec::new(),
+            paren_token: syn::token::Paren::default(),
+            elem: Box::new(inner),
+        });
+    }
 }
 
 fn add_async_trait_bound(bounds: &mut syn::punctuated::Punctuated<TypeParamBound, syn::Token![+]>) {

@@ -1,6 +1,7 @@
 //! `#[async_trait]`: `async fn` in traits and trait impls as boxed, pinned futures.
 //!
-//! - [`args`]: the attribute's arguments (`?Send`, `Send`), also as a per-method override;
+//! - [`args`]: the attribute's arguments (`?Send`, `Send`, `crate = ".."`), and the
+//!   per-method override (`?Send`, `Send`);
 //! - [`parse`]: the item it goes on (a trait or a trait impl);
 //! - [`expand`]: the rewrite of one `async fn`;
 //! - [`lifetime`]: naming elided lifetimes and bounding `impl Trait` arguments;
@@ -25,14 +26,15 @@ use syn::{ImplItem, TraitItem};
 /// Expands `#[async_trait(args)] item`.
 pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     let mut errors = Errors::new();
-    let mode = errors.ok(args::parse(args)).unwrap_or(Mode::Send);
+    let args = args::parse(args, &mut errors);
     let Some(mut parsed) = errors.ok(parse::parse(item.clone())) else {
         let errors = errors.into_error().expect("an error was just pushed");
         return crate::errors::items(&errors, item);
     };
+    let boxed = args.box_path();
     match &mut parsed {
-        Item::Trait(item) => expand_trait(item, mode, &mut errors),
-        Item::Impl(item) => expand_impl(item, mode, &mut errors),
+        Item::Trait(item) => expand_trait(item, args.mode, &boxed, &mut errors),
+        Item::Impl(item) => expand_impl(item, args.mode, &boxed, &mut errors),
     }
     // On error the rewritten item still goes out, so the errors come alone rather than
     // followed by a cascade of mismatches with the other side.
@@ -42,12 +44,12 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     out
 }
 
-fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Errors) {
-    let implied = bound::implied_by_trait(item);
+fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, boxed: &TokenStream, errors: &mut Errors) {
     let generics = item.generics.clone();
-    let context = Context::Trait {
+    let context = Context {
         generics: &generics,
-        implied,
+        trait_implies: Some(bound::implied_by_trait(item)),
+        boxed,
     };
     for inner in &mut item.items {
         if let TraitItem::Fn(method) = inner {
@@ -67,10 +69,12 @@ fn expand_trait(item: &mut syn::ItemTrait, mode: Mode, errors: &mut Errors) {
     }
 }
 
-fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, errors: &mut Errors) {
+fn expand_impl(item: &mut syn::ItemImpl, mode: Mode, boxed: &TokenStream, errors: &mut Errors) {
     let generics = item.generics.clone();
-    let context = Context::Impl {
+    let context = Context {
         generics: &generics,
+        trait_implies: None,
+        boxed,
     };
     for inner in &mut item.items {
         match inner {

@@ -188,6 +188,114 @@ impl VisitMut for RenameSelf {
     }
 }
 
+/// Whether a body needs its `self` to be a mutable binding: it takes `&mut self` (or
+/// `&raw mut self`) or assigns to `self` (`self = ..`, `self += ..`), also inside closures
+/// and macro calls but not in nested items. `&mut self.field` and `&mut self[i]` borrow
+/// through `self` and need no mutable binding.
+pub(crate) fn needs_mut_binding(body: &mut syn::Block) -> bool {
+    let mut find = FindMutSelf(false);
+    find.visit_block_mut(body);
+    find.0
+}
+
+struct FindMutSelf(bool);
+
+fn is_self(expr: &syn::Expr) -> bool {
+    matches!(expr, syn::Expr::Path(path) if path.qself.is_none() && path.path.is_ident("self"))
+}
+
+impl VisitMut for FindMutSelf {
+    fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
+        self.0 |= match &*expr {
+            syn::Expr::Reference(reference) => {
+                reference.mutability.is_some() && is_self(&reference.expr)
+            }
+            syn::Expr::RawAddr(raw) => {
+                matches!(raw.mutability, syn::PointerMutability::Mut(_)) && is_self(&raw.expr)
+            }
+            syn::Expr::Assign(assign) => is_self(&assign.left),
+            syn::Expr::Binary(binary) => is_compound_assign(binary.op) && is_self(&binary.left),
+            _ => false,
+        };
+        visit_mut::visit_expr_mut(self, expr);
+    }
+
+    fn visit_item_mut(&mut self, _: &mut syn::Item) {}
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        self.0 |= tokens_need_mut_self(mac.tokens.clone());
+    }
+}
+
+fn is_compound_assign(op: syn::BinOp) -> bool {
+    use syn::BinOp::{
+        AddAssign, BitAndAssign, BitOrAssign, BitXorAssign, DivAssign, MulAssign, RemAssign,
+        ShlAssign, ShrAssign, SubAssign,
+    };
+    matches!(
+        op,
+        AddAssign(_)
+            | SubAssign(_)
+            | MulAssign(_)
+            | DivAssign(_)
+            | RemAssign(_)
+            | BitXorAssign(_)
+            | BitAndAssign(_)
+            | BitOrAssign(_)
+            | ShlAssign(_)
+            | ShrAssign(_)
+    )
+}
+
+/// [`needs_mut_binding`] for the tokens of a macro call, which cannot be parsed: `& mut self`
+/// not followed by `.`, `[` or `:`, or `self` followed by `=` or a compound assignment.
+fn tokens_need_mut_self(tokens: TokenStream) -> bool {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let is_punct = |index: usize, ch: char| matches!(tokens.get(index), Some(TokenTree::Punct(p)) if p.as_char() == ch);
+    let is_ident = |index: usize, name: &str| matches!(tokens.get(index), Some(TokenTree::Ident(i)) if i == name);
+    for (index, tt) in tokens.iter().enumerate() {
+        match tt {
+            TokenTree::Group(group) if tokens_need_mut_self(group.stream()) => return true,
+            TokenTree::Ident(ident) if ident == "self" => {
+                let borrowed = index >= 2
+                    && is_ident(index - 1, "mut")
+                    && (is_punct(index - 2, '&')
+                        || (index >= 3 && is_ident(index - 2, "raw") && is_punct(index - 3, '&')));
+                let through = is_punct(index + 1, '.') || is_punct(index + 1, ':');
+                let indexed = matches!(tokens.get(index + 1), Some(TokenTree::Group(g))
+                    if g.delimiter() == proc_macro2::Delimiter::Bracket);
+                if borrowed && !through && !indexed {
+                    return true;
+                }
+                if assignment_at(&tokens[index + 1..]) {
+                    return true;
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Whether `tokens` start with `=` or a compound assignment operator (`+=`, `<<=`, ..), and
+/// not with a comparison (`==`, `<=`, `!=`) or `=>`.
+fn assignment_at(tokens: &[TokenTree]) -> bool {
+    let mut op = String::new();
+    for tt in tokens {
+        let TokenTree::Punct(punct) = tt else {
+            break;
+        };
+        op.push(punct.as_char());
+        if punct.spacing() == proc_macro2::Spacing::Alone {
+            break;
+        }
+    }
+    matches!(
+        op.as_str(),
+        "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "&=" | "|=" | "<<=" | ">>="
+    )
+}
+
 /// Whether the receiver is written `self: Self`, `self: &Self` or `self: &mut Self`.
 pub(crate) fn is_needless_typed_self(sig: &Signature) -> bool {
     let Some(receiver) = sig.receiver() else {

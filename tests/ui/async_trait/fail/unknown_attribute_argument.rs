@@ -8,4 +8,14 @@ trait Other {
     async fn call(&self);
 }
 
+#[patience::async_trait(?Sync)]
+trait Third {
+    async fn call(&self);
+}
+
+#[patience::async_trait(?Send crate = "::patience")]
+trait Fourth {
+    async fn call(&self);
+}
+
 fn main() {}

@@ -1,4 +1,4 @@
-//! The expansion only names `::core` and `::patience`: a crate root without the implicit
+//! The expansion only names `::core` and `::std`: a crate root without the implicit
 //! prelude, with unsafe code forbidden and warnings denied, compiles.
 
 #![no_implicit_prelude]
