@@ -2,6 +2,7 @@
 //! signatures change without notice.
 
 pub mod async_trait;
+pub mod entry;
 pub mod join;
 pub mod select;
 mod wakers;
