@@ -382,6 +382,7 @@ fn tokio_options(kind: Kind, seen: &Seen, errors: &mut Errors) -> Tokio {
     }
     Tokio {
         flavor,
+        flavor_span: seen.flavor.map_or_else(Span::call_site, |(_, s)| s),
         worker_threads: seen.worker_threads.map(|(n, _)| n),
         start_paused: seen.start_paused,
         unhandled_panic: seen.unhandled_panic,

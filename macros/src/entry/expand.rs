@@ -67,7 +67,8 @@ fn tokio_call(krate: &syn::Path, tokio: &Tokio, future: &Ident, span: Span) -> T
     }
     let build = match tokio.flavor {
         Flavor::Local => {
-            let method = Ident::new("build_local", span);
+            // tokio 1.51 and later: spanned at `flavor` for older ones.
+            let method = Ident::new("build_local", tokio.flavor_span);
             quote_spanned! {span=> #method(::core::default::Default::default()) }
         }
         Flavor::CurrentThread | Flavor::MultiThread => quote_spanned! {span=> build() },

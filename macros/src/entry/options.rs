@@ -25,6 +25,8 @@ pub(crate) enum Runtime {
 /// that the compiler's error points at it.
 pub(crate) struct Tokio {
     pub(crate) flavor: Flavor,
+    /// The span of `flavor = ...` (`build_local` is spanned there), else the call site.
+    pub(crate) flavor_span: Span,
     pub(crate) worker_threads: Option<usize>,
     /// `start_paused = true|false` (the builder method needs tokio's `test-util`).
     pub(crate) start_paused: Option<(bool, Span)>,
