@@ -31,21 +31,25 @@ const ALLOW_AFTER_REMOVAL: &str = "#![allow(unused_imports, dead_code)]";
 struct Args {
     only: Option<String>,
     report: Option<PathBuf>,
+    /// The files unmodified, against the peers' own macros, with no skips.
+    baseline: bool,
 }
 
 fn args() -> Result<Args, String> {
     let mut args = Args {
         only: None,
         report: None,
+        baseline: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
         match a.as_str() {
             "--only" => args.only = it.next(),
             "--report" => args.report = it.next().map(PathBuf::from),
+            "--baseline" => args.baseline = true,
             "-h" | "--help" => {
                 return Err(
-                    "usage: tests/peer-suites/run [--only SUBSTRING] [--report FILE.md]".into(),
+                    "usage: tests/peer-suites/run [--only SUBSTRING] [--report FILE.md] [--baseline]".into(),
                 );
             }
             other => return Err(format!("unknown argument `{other}` (try --help)")),
@@ -86,8 +90,9 @@ fn real_main(started: Instant) -> Result<i32, String> {
         .map_err(|e| e.to_string())?;
     let work = repo.join("target/peer-suites");
     let peers = scratch::locate_peers(&work)?;
-    let scratch_dir = work.join("scratch");
-    scratch::write_if_changed(&scratch_dir.join("Cargo.toml"), &scratch::manifest(&repo))?;
+    let scratch_dir = work.join(if args.baseline { "baseline" } else { "scratch" });
+    let manifest = scratch::manifest(&repo, args.baseline);
+    scratch::write_if_changed(&scratch_dir.join("Cargo.toml"), &manifest)?;
     scratch::write_if_changed(&scratch_dir.join("lib.rs"), "")?;
 
     let mut prepared: Vec<Prepared> = SUITES
@@ -97,10 +102,10 @@ fn real_main(started: Instant) -> Result<i32, String> {
                 .as_deref()
                 .is_none_or(|o| scratch::suite_label(s).contains(o))
         })
-        .map(|s| prepare(s, &peers[s.peer.package]))
+        .map(|s| prepare(s, &peers[s.peer.package], args.baseline))
         .collect();
     eprintln!(
-        "peer-suites: {} suites rewritten ({:.0?})",
+        "peer-suites: {} suites prepared ({:.0?})",
         prepared.len(),
         started.elapsed()
     );
@@ -108,17 +113,29 @@ fn real_main(started: Instant) -> Result<i32, String> {
     build_all(&scratch_dir, &work.join("target"), &mut prepared)?;
     eprintln!("peer-suites: built ({:.0?})", started.elapsed());
 
-    let results: Vec<SuiteResult> = prepared.into_iter().map(run_suite).collect();
+    let results: Vec<SuiteResult> = prepared
+        .into_iter()
+        .map(|p| run_suite(p, args.baseline))
+        .collect();
     let text = report::markdown(&results);
-    let out = args.report.unwrap_or_else(|| work.join("failures.md"));
+    let default = if args.baseline {
+        "baseline.md"
+    } else {
+        "failures.md"
+    };
+    let out = args.report.unwrap_or_else(|| work.join(default));
     fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
-    eprintln!("peer-suites: report in {} ({:.0?} in all)", out.display(), started.elapsed());
+    eprintln!(
+        "peer-suites: report in {} ({:.0?} in all)",
+        out.display(),
+        started.elapsed()
+    );
     let ok = report::print(&results);
     Ok(if ok { 0 } else { 1 })
 }
 
 /// Reads a suite's published files, rewrites them and applies the skip list's removals.
-fn prepare(suite: &'static Suite, package: &Path) -> Prepared {
+fn prepare(suite: &'static Suite, package: &Path, baseline: bool) -> Prepared {
     let label = scratch::suite_label(suite);
     let target = scratch::target_name(suite);
     let mut p = Prepared {
@@ -150,6 +167,10 @@ fn prepare(suite: &'static Suite, package: &Path) -> Prepared {
         }
     }
     for (rel, text) in sources {
+        if baseline {
+            p.files.insert(rel, text);
+            continue;
+        }
         match rewrite::rewrite(&text) {
             Ok(out) => {
                 p.files.insert(rel, out);
@@ -157,7 +178,9 @@ fn prepare(suite: &'static Suite, package: &Path) -> Prepared {
             Err(e) => p.build_error = Some(format!("rewriting {}: {e}", rel.display())),
         }
     }
-    remove_listed(&mut p);
+    if !baseline {
+        remove_listed(&mut p);
+    }
     p
 }
 
@@ -350,17 +373,17 @@ fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
     out
 }
 
-fn run_suite(p: Prepared) -> SuiteResult {
+fn run_suite(p: Prepared, baseline: bool) -> SuiteResult {
     let skips: Vec<&str> = SKIPS
         .iter()
-        .filter(|s| s.suite == p.label && s.how == How::Run)
+        .filter(|s| !baseline && s.suite == p.label && s.how == How::Run)
         .map(|s| s.test)
         .collect();
     let mut result = SuiteResult::new(p.label.clone(), p.failures);
     result.skipped = p.removed_skips;
     result.skip_reasons = SKIPS
         .iter()
-        .filter(|s| s.suite == p.label)
+        .filter(|s| !baseline && s.suite == p.label)
         .map(|s| (s.test, s.reason))
         .collect();
     if let Some(e) = p.build_error {

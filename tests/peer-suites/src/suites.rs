@@ -125,3 +125,14 @@ pub const FEATURES: &[&str] = &[
 
 /// `cfg`s the peers' files test that are never set here (declared so they do not warn).
 pub const CHECK_CFG: &[&str] = &["tokio_unstable", "async_trait_nightly_testing"];
+
+/// `--baseline` runs the published files unmodified against the peers' own macros (to
+/// check the harness and the peers on this toolchain): tokio then has `macros`, and
+/// async-trait is a dependency.
+pub const BASELINE_DEPENDENCIES: &[(&str, &str)] = &[
+    (
+        "tokio",
+        r#"{ version = "=1.54.1", features = ["full", "test-util"] }"#,
+    ),
+    ("async-trait", r#""=0.1.92""#),
+];
