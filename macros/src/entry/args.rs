@@ -95,9 +95,8 @@ fn parse_raw(input: ParseStream) -> syn::Result<Vec<Raw>> {
                 format!("expected `=` and a value after `{key}`, for example `{key} = ...`"),
             ));
         }
-        let value = match input.parse::<Lit>() {
-            Ok(lit) => lit,
-            Err(_) => return Err(not_a_literal(input, &key)),
+        let Ok(value) = input.parse::<Lit>() else {
+            return Err(not_a_literal(input, &key));
         };
         out.push(Raw { key, value });
         if input.is_empty() {

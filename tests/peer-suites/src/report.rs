@@ -160,7 +160,9 @@ fn totals(results: &[SuiteResult]) -> (usize, usize, usize) {
 /// The report: counts, then every failure with its first lines.
 pub fn markdown(results: &[SuiteResult]) -> String {
     let mut md = String::from(
-        "# Peer-suite failures\n\nWritten by `tests/peer-suites/run` (overwritten on each run).\n\n",
+        "# Peer-suite failures\n\nWritten by `tests/peer-suites/run` (overwritten on each run). Paths are \
+         in target/peer-suites/scratch; line numbers are the published file's (the rewrite keeps \
+         every line in place).\n\n",
     );
     for r in results {
         writeln!(md, "- {}", r.line()).unwrap();
