@@ -422,6 +422,14 @@ mod tests {
     }
 
     #[test]
+    fn tokio_main_gets_the_tokio_runtime_too() {
+        check(
+            "#[tokio::main(flavor = \"current_thread\")]\nasync fn main() {}",
+            "#[patience::main(runtime = \"tokio\", flavor = \"current_thread\")]\nasync fn main() {}",
+        );
+    }
+
+    #[test]
     fn aliased_tokio_test_is_rewritten_at_the_use_and_at_each_attribute() {
         check(
             "use tokio::test as maybe;\n#[maybe]\nasync fn a() {}\n#[maybe(start_paused = true)]\nasync fn b() {}",
