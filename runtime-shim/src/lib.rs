@@ -4,6 +4,8 @@
 //! - [`#[patience::main]`](macro@main) and [`#[patience::test]`](macro@test): run an
 //!   `async fn` on [`block_on`] (the embedded runtime), tokio or smol.
 //! - [`block_on`]: the embedded current-thread runtime.
+//! - [`docs::migrating`]: porting from tokio, futures and async-trait, construct by
+//!   construct.
 //!
 //! ```
 //! #[patience::main]
@@ -76,6 +78,12 @@ mod select_rng;
 /// Settings of [`select!`]'s fair mode.
 pub mod select {
     pub use crate::select_rng::seed;
+}
+
+/// Guides that are about more than one item.
+pub mod docs {
+    #[doc = include_str!("docs/migrating.md")]
+    pub mod migrating {}
 }
 
 /// The README's examples, compiled and run as doctests so they stay correct.

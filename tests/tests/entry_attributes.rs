@@ -71,3 +71,38 @@ async fn nested_entry() {}
 async fn calling_a_main_fn_inside_a_test_panics_clearly() {
     nested_entry();
 }
+
+#[patience::test(runtime = "tokio", start_paused = true)]
+async fn start_paused_freezes_the_clock_and_an_hour_long_sleep_completes_at_once() {
+    let virtual_start = tokio::time::Instant::now();
+    let real_start = std::time::Instant::now();
+    // A paused clock does not move with real time...
+    std::thread::sleep(Duration::from_millis(20));
+    assert_eq!(tokio::time::Instant::now(), virtual_start);
+    // ...and jumps to the next timer when the runtime has nothing else to do.
+    tokio::time::sleep(Duration::from_secs(3600)).await;
+    assert!(virtual_start.elapsed() >= Duration::from_secs(3600));
+    assert!(real_start.elapsed() < Duration::from_secs(60));
+}
+
+#[patience::test(runtime = "tokio", flavor = "current_thread", start_paused = false)]
+async fn start_paused_false_leaves_the_clock_running() {
+    let start = tokio::time::Instant::now();
+    std::thread::sleep(Duration::from_millis(20));
+    assert!(start.elapsed() >= Duration::from_millis(20));
+}
+
+#[patience::test(runtime = "tokio", flavor = "local")]
+async fn local_flavor_runs_non_send_tasks_with_spawn_local() {
+    let shared = std::rc::Rc::new(std::cell::Cell::new(1));
+    let inner = shared.clone();
+    tokio::task::spawn_local(async move { inner.set(inner.get() + 41) })
+        .await
+        .unwrap();
+    assert_eq!(shared.get(), 42);
+}
+
+#[patience::test(runtime = "tokio", name = "peer-suite")]
+async fn name_names_the_tokio_runtime() {
+    assert_eq!(tokio::runtime::Handle::current().name(), Some("peer-suite"));
+}

@@ -6,7 +6,7 @@ use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, Ident, ReturnType, Type};
 
 use super::Kind;
-use super::args::{Flavor, Options, Runtime};
+use super::options::{Flavor, Options, Runtime, Tokio, UnhandledPanic};
 use super::parse::EntryFn;
 
 /// Whether a type mentions `impl Trait` anywhere (such a type cannot be named in the
@@ -28,25 +28,68 @@ fn runtime_call(options: &Options, future: &Ident, span: Span) -> TokenStream {
     match &options.runtime {
         Runtime::Builtin => quote_spanned! {span=> #krate::__private::block_on(#future) },
         Runtime::Smol => quote_spanned! {span=> #krate::__private::smol::block_on(#future) },
-        Runtime::Tokio {
-            flavor,
-            worker_threads,
-        } => {
-            let builder = match flavor {
-                Flavor::CurrentThread => quote_spanned! {span=> new_current_thread() },
-                Flavor::MultiThread => quote_spanned! {span=> new_multi_thread() },
-            };
-            let workers = worker_threads.map(|n| quote_spanned! {span=> .worker_threads(#n) });
-            quote_spanned! {span=>
-                #krate::__private::tokio::runtime::Builder::#builder
-                    #workers
-                    .enable_all()
-                    .build()
-                    .expect("patience: failed to build the tokio runtime")
-                    .block_on(#future)
-            }
-        }
+        Runtime::Tokio(tokio) => tokio_call(krate, tokio, future, span),
     }
+}
+
+/// Input: the tokio options, e.g. `flavor = "current_thread", start_paused = true`.
+/// Output: `Builder::new_current_thread().start_paused(true).enable_all().build()
+/// .expect(..).block_on(future)`, through patience's own tokio. Each optional builder
+/// method is spanned at its option, so that a method the user's tokio lacks (`test-util`
+/// off, tokio too old) is reported there.
+fn tokio_call(krate: &syn::Path, tokio: &Tokio, future: &Ident, span: Span) -> TokenStream {
+    let rt = quote_spanned! {span=> #krate::__private::tokio::runtime };
+    let new = match tokio.flavor {
+        Flavor::CurrentThread | Flavor::Local => quote_spanned! {span=> new_current_thread },
+        Flavor::MultiThread => quote_spanned! {span=> new_multi_thread },
+    };
+    let mut chain = quote_spanned! {span=> #rt::Builder::#new() };
+    if let Some((shutdown, at)) = tokio.unhandled_panic {
+        // Through a trait that is implemented only with `--cfg tokio_unstable`, whose
+        // error message says so.
+        let shutdown = shutdown == UnhandledPanic::ShutdownRuntime;
+        let method = Ident::new("patience_unhandled_panic", at);
+        let builder = quote_spanned! {at=> &mut #chain };
+        chain = quote_spanned! {span=>
+            #krate::__private::entry::TokioUnhandledPanic::#method(#builder, #shutdown)
+        };
+    }
+    if let Some(n) = tokio.worker_threads {
+        chain = quote_spanned! {span=> #chain.worker_threads(#n) };
+    }
+    if let Some((paused, at)) = tokio.start_paused {
+        let method = Ident::new("start_paused", at);
+        chain = quote_spanned! {span=> #chain.#method(#paused) };
+    }
+    if let Some((name, at)) = &tokio.name {
+        let method = Ident::new("name", *at);
+        chain = quote_spanned! {span=> #chain.#method(#name) };
+    }
+    let build = match tokio.flavor {
+        Flavor::Local => {
+            // tokio 1.51 and later: spanned at `flavor` for older ones.
+            let method = Ident::new("build_local", tokio.flavor_span);
+            quote_spanned! {span=> #method(::core::default::Default::default()) }
+        }
+        Flavor::CurrentThread | Flavor::MultiThread => quote_spanned! {span=> build() },
+    };
+    // Methods the user's tokio may lack get a fallback that fails with a clear message.
+    let call = quote_spanned! {span=>
+        #chain
+            .enable_all()
+            .#build
+            .expect("patience: failed to build the tokio runtime")
+            .block_on(#future)
+    };
+    if tokio.start_paused.is_none() && tokio.name.is_none() {
+        return call;
+    }
+    // Methods the user's tokio may lack get a fallback that fails with a clear message.
+    quote_spanned! {span=> {
+        #[allow(unused_imports)]
+        use #krate::__private::entry::TokioBuilderFallback as _;
+        #call
+    }}
 }
 
 pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {

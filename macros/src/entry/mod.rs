@@ -1,13 +1,14 @@
 //! `#[patience::main]` and `#[patience::test]`: an `async fn` rewritten into a plain
 //! `fn` that drives a runtime's `block_on`.
 //!
-//! - [`args`] parses the attribute's options into an [`args::Options`] model,
+//! - [`args`] parses the attribute's options into an [`options::Options`] model,
 //! - [`parse`] parses the annotated function into an [`parse::EntryFn`] model (the body
 //!   stays unparsed tokens, so half-typed code does not break the macro),
 //! - [`expand`] turns both models into the rewritten function.
 
 mod args;
 mod expand;
+mod options;
 mod parse;
 
 use proc_macro2::TokenStream;
@@ -69,8 +70,8 @@ pub(crate) fn expand_with(
         // The function itself is fine: expand it on the default runtime next to the
         // error, so the only error shown is the one about the options.
         (Err(e), Ok(function)) => {
-            let fallback = args::Options {
-                runtime: args::Runtime::Builtin,
+            let fallback = options::Options {
+                runtime: options::Runtime::Builtin,
                 krate: crate::util::default_crate_path(),
             };
             crate::errors::items(&e, expand::expand(kind, &fallback, function))

@@ -3,6 +3,7 @@
 
 pub mod argument;
 pub mod async_trait;
+pub mod entry;
 pub mod join;
 pub mod mask;
 pub mod order;
