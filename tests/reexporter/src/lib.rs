@@ -4,4 +4,8 @@
 
 #![forbid(unsafe_code)]
 
-pub use patience::async_trait;
+pub use patience::{async_trait, join, main, select, select_biased, test, try_join};
+
+/// The crate itself, for `#[main(crate = "patience_reexporter::patience")]`: attribute
+/// macros cannot find their crate on their own.
+pub use patience;

@@ -1,6 +1,7 @@
 //! A crate that depends on `patience` under another name (`pat`): it builds only if the
-//! expansion of `#[pat::async_trait]` names nothing through `::patience`. It is also an
-//! edition 2021 crate, which ported code often is.
+//! expansions of `#[pat::async_trait]`, `pat::select!` and the other function-like macros
+//! name nothing through `::patience`, and `#[pat::test(crate = "pat")]` works. It is also
+//! an edition 2021 crate, which ported code often is.
 
 #![forbid(unsafe_code)]
 #![deny(warnings)]
@@ -34,6 +35,25 @@ impl Storage for Memory {
 mod tests {
     use super::{Memory, Storage};
     use std::cell::RefCell;
+
+    #[pat::test(crate = "pat")]
+    async fn select_and_join_through_a_renamed_dependency() {
+        let memory = Memory(vec![("a".into(), "1".into())]);
+        let got = pat::select! {
+            v = memory.get("a") => v,
+            v = std::future::pending() => v,
+        };
+        assert_eq!(got.as_deref(), Some("1"));
+        let biased = pat::select_biased! {
+            v = memory.get("b") => v,
+            _ = std::future::pending::<()>() => None,
+        };
+        assert_eq!(biased, None);
+        let (a, b) = pat::join!(memory.get_or("a", "-"), memory.get_or("b", "-"));
+        assert_eq!((a.as_str(), b.as_str()), ("1", "-"));
+        let tried: Result<(u8,), ()> = pat::try_join!(async { Ok(7) });
+        assert_eq!(tried, Ok((7,)));
+    }
 
     #[test]
     fn async_trait_through_a_renamed_dependency() {

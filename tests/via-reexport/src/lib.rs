@@ -1,6 +1,8 @@
-//! A user of a framework that re-exports `#[async_trait]`: this crate depends on
-//! `patience-reexporter` only, so it builds only if the expansion names nothing through
-//! `::patience`. `cargo build`/`clippy` of the workspace checks it; the unit tests run it.
+//! A user of a framework that re-exports patience's macros: this crate depends on
+//! `patience-reexporter` only, so it builds only if the expansions name nothing through
+//! `::patience` (`select!`, `join!` and the others find their crate through `$crate`;
+//! `#[main]`/`#[test]` are told with `crate = "…"`). `cargo build`/`clippy` of the
+//! workspace checks it; the unit tests run it.
 
 #![forbid(unsafe_code)]
 #![deny(warnings)]
@@ -43,9 +45,44 @@ impl LocalService for Len {
     }
 }
 
+/// The first of two services to answer, and both answers joined.
+pub async fn race_and_join(a: &dyn Service, b: &dyn Service) -> (usize, (usize, usize)) {
+    let first = patience_reexporter::select! {
+        n = a.call("one") => n,
+        n = b.call("three") => n,
+    };
+    let biased = patience_reexporter::select_biased! {
+        n = a.call("x") => n,
+        n = b.call("yy") => n,
+    };
+    let both = patience_reexporter::join!(a.call("ab"), b.call("abc"));
+    let tried: Result<(usize, usize), ()> =
+        patience_reexporter::try_join!(async { Ok(first) }, async { Ok(biased) });
+    (tried.map_or(0, |(f, b)| f + b), both)
+}
+
+/// A `main` through the re-export.
+#[patience_reexporter::main(crate = "patience_reexporter::patience")]
+pub async fn run() -> usize {
+    race_and_join(&Len, &Len).await.0
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Len, LocalService, Service};
+
+    #[patience_reexporter::test(crate = "patience_reexporter::patience")]
+    async fn select_join_and_try_join_through_a_reexport() {
+        let (first_plus_biased, both) = super::race_and_join(&Len, &Len).await;
+        // Either branch may win the fair select; the biased one always takes "x".
+        assert!(first_plus_biased == 3 + 1 || first_plus_biased == 5 + 1);
+        assert_eq!(both, (2, 3));
+    }
+
+    #[test]
+    fn main_through_a_reexport_runs_on_the_embedded_runtime() {
+        assert!(super::run() >= 4);
+    }
     use std::future::Future;
     use std::pin::pin;
     use std::task::{Context, Poll, Waker};
