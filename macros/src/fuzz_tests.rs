@@ -1,5 +1,9 @@
 //! Every macro, fed random and mutated token streams, must answer with tokens (a
-//! `compile_error!` at worst), never a panic. Deterministic: a fixed-seed generator.
+//! `compile_error!` at worst), never a panic, and with tokens of the right shape: one
+//! expression for the function-like macros (they are used in expression position, so
+//! anything else buries the error under parse errors), items for the attribute macros.
+//! Deterministic: a fixed-seed generator. For longer, coverage-guided runs, see the
+//! cargo-fuzz targets in `fuzz/` (README's "Correctness").
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -160,9 +164,32 @@ fn mutate(rng: &mut Rng, input: &TokenStream) -> TokenStream {
     tts.into_iter().collect()
 }
 
-fn no_panic(what: &str, input: &TokenStream, f: impl FnOnce() -> TokenStream) {
-    if catch_unwind(AssertUnwindSafe(f)).is_err() {
+/// What the output of a macro must parse as.
+#[derive(Clone, Copy)]
+enum Shape {
+    Expr,
+    Items,
+}
+
+fn no_panic(what: &str, input: &TokenStream, shape: Shape, f: impl FnOnce() -> TokenStream) {
+    let Ok(output) = catch_unwind(AssertUnwindSafe(f)) else {
         panic!("{what} panicked on input: {input}");
+    };
+    let parsed = match shape {
+        Shape::Expr => syn::parse2::<syn::Expr>(output.clone()).map(drop),
+        // An attribute macro puts the user's item back as written: only if that was an
+        // item can the output be items.
+        Shape::Items if syn::parse2::<syn::Item>(input.clone()).is_err() => Ok(()),
+        Shape::Items => syn::parse2::<syn::File>(output.clone()).map(drop),
+    };
+    if let Err(error) = parsed {
+        panic!(
+            "{what} on input `{input}` gave output that is not one {shape:?}: {error}\n{output}",
+            shape = match shape {
+                Shape::Expr => "expression",
+                Shape::Items => "list of items",
+            }
+        );
     }
 }
 
@@ -216,28 +243,28 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
 }
 
 fn run_all(args: &TokenStream, input: &TokenStream) {
-    no_panic("#[main]", input, || {
+    no_panic("#[main]", input, Shape::Items, || {
         crate::entry::expand(crate::entry::Kind::Main, args.clone(), input.clone())
     });
-    no_panic("#[test]", input, || {
+    no_panic("#[test]", args, Shape::Items, || {
         crate::entry::expand(crate::entry::Kind::Test, input.clone(), args.clone())
     });
-    no_panic("select!", input, || {
+    no_panic("select!", input, Shape::Expr, || {
         crate::select::expand(crate::select::Dialect::Select, input.clone())
     });
-    no_panic("select_biased!", input, || {
+    no_panic("select_biased!", input, Shape::Expr, || {
         crate::select::expand(crate::select::Dialect::SelectBiased, input.clone())
     });
-    no_panic("join!", input, || {
+    no_panic("join!", input, Shape::Expr, || {
         crate::join::expand(crate::join::Kind::Join, input.clone())
     });
-    no_panic("try_join!", input, || {
+    no_panic("try_join!", input, Shape::Expr, || {
         crate::join::expand(crate::join::Kind::TryJoin, input.clone())
     });
-    no_panic("#[async_trait]", input, || {
+    no_panic("#[async_trait]", input, Shape::Items, || {
         crate::async_trait::expand(args.clone(), input.clone())
     });
-    no_panic("#[async_trait] (as args)", input, || {
+    no_panic("#[async_trait] (as args)", args, Shape::Items, || {
         crate::async_trait::expand(input.clone(), args.clone())
     });
 }
@@ -264,6 +291,82 @@ fn mutated_valid_inputs_never_panic() {
                 args.clone()
             };
             run_all(&args2, &input);
+        }
+    }
+}
+
+/// Every name an expansion binds (identifiers and labels starting with `__`) is one of
+/// `crate::names`'s: a user item with any other name cannot collide with it.
+#[test]
+fn expansions_bind_only_prefixed_names() {
+    let inputs = [
+        (
+            "select!",
+            quote!(a = f() => a, Some(b) = g(), if c => b, default => 0, else => 1),
+        ),
+        (
+            "select! fair 13",
+            quote!(
+                a = f() => a, a = f() => a, a = f() => a, a = f() => a, a = f() => a,
+                a = f() => a, a = f() => a, a = f() => a, a = f() => a, a = f() => a,
+                a = f() => a, a = f() => a, a = f() => a
+            ),
+        ),
+        (
+            "select! round_robin",
+            quote!(round_robin(&mut c); a = f() => a, b = g() => b),
+        ),
+        ("join!", quote!(a(), b(), c())),
+        (
+            "join! 13",
+            quote!(
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a(),
+                a()
+            ),
+        ),
+        ("try_join!", quote!(a(), b())),
+    ];
+    for (what, input) in inputs {
+        let output = if what.starts_with("select") {
+            crate::select::expand(crate::select::Dialect::Select, input)
+        } else if what.starts_with("try") {
+            crate::join::expand(crate::join::Kind::TryJoin, input)
+        } else {
+            crate::join::expand(crate::join::Kind::Join, input)
+        };
+        let mut bad = Vec::new();
+        collect_unprefixed(output, &mut bad);
+        assert!(bad.is_empty(), "{what} binds {bad:?}");
+    }
+}
+
+fn collect_unprefixed(tokens: TokenStream, bad: &mut Vec<String>) {
+    for tree in tokens {
+        match tree {
+            TokenTree::Ident(ident) => {
+                let name = ident.to_string();
+                // `__private` is the support module's path segment, not a binding.
+                if name.starts_with("__")
+                    && name != "__private"
+                    && !name.starts_with("__patience_")
+                    && !name.starts_with("__Patience")
+                {
+                    bad.push(name);
+                }
+            }
+            TokenTree::Group(group) => collect_unprefixed(group.stream(), bad),
+            _ => {}
         }
     }
 }

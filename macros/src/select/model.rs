@@ -104,14 +104,10 @@ fn mode(dialect: Dialect, line: Option<ModeLine>) -> syn::Result<Mode> {
     }
 }
 
+/// One error per mistake, at the second keyword (the first one is the one kept).
 fn duplicate(second: &Ident, first: &Ident, note: &str) -> syn::Error {
-    let mut err = syn::Error::new(
+    syn::Error::new(
         second.span(),
-        format!("duplicate `{second}` branch ({note})"),
-    );
-    err.combine(syn::Error::new(
-        first.span(),
-        format!("the first `{first}` branch is here"),
-    ));
-    err
+        format!("duplicate `{second}` branch ({note}): remove this one or the first `{first}`"),
+    )
 }
