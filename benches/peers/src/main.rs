@@ -47,6 +47,22 @@ fn series_of(results: &[(usize, Vec<Row>)]) -> Vec<chart::Series> {
         .collect()
 }
 
+/// The tables of one group, for `--only`.
+fn groups_only(group: &str, config: Config) -> Vec<(String, Vec<Row>)> {
+    match group {
+        "blockon" => blockon::run(config),
+        "select" => groups::select(config)
+            .into_iter()
+            .map(|(k, mode, rows)| (format!("select, K = {k}, {}", mode.describe()), rows))
+            .collect(),
+        "join" => groups::join(config)
+            .into_iter()
+            .map(|(k, rows)| (format!("join, K = {k}, children woken one at a time"), rows))
+            .collect(),
+        other => panic!("--only {other}: expected blockon, select or join"),
+    }
+}
+
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let write = std::env::args().any(|a| a == "--write");
@@ -60,6 +76,15 @@ fn main() {
     } else {
         Config::full()
     };
+    // `--only blockon|select|join`: one group, for quick looks while tuning (no files
+    // written, no verdicts).
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    if let Some(group) = &only {
+        for (title, rows) in groups_only(group, config) {
+            print!("{}", table(&title, &rows, groups::LIMIT));
+        }
+        return;
+    }
     let started = std::time::Instant::now();
     let mut report = String::new();
     let mut all: Vec<(String, Vec<Row>)> = Vec::new();

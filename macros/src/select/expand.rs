@@ -9,10 +9,10 @@
 //!     match {
 //!         let <state> = State::<{ words(n) }, _>::new(        // all conditions first
 //!             [<condition_i or true>, …], <order>);            // (new_tracked, above 12)
-//!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
 //!         let <out> = select::new(                           // a `Tree` future
-//!             ((into_future(<fut_0>),), ((into_future(<fut_1>),), …)),  // balanced tree of
-//!                                                             // pairs of `(future,)` leaves
+//!             ((<expr_0>,), ((<expr_1>,), …)),                // balanced tree of pairs of
+//!                                                             // `(future,)` leaves, each
+//!                                                             // through `checked_branch`
 //!             <state>,
 //!             move |<list>, <state>, <cx>| { split the tree; the ring of poll steps },
 //!         ).await;                                            // the futures drop here
@@ -75,7 +75,6 @@ struct Names {
     start: Ident,
     lo: Ident,
     hi: Ident,
-    futs: Vec<Ident>,
     leaves: Vec<Ident>,
 }
 
@@ -93,7 +92,6 @@ impl Names {
             start: names::local("start"),
             lo: names::local("lo"),
             hi: names::local("hi"),
-            futs: (0..n).map(|i| names::indexed("fut", i)).collect(),
             leaves: (0..n).map(|i| names::indexed("leaf", i)).collect(),
         }
     }
@@ -112,7 +110,7 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
     let names = Names::new(n);
     let private = quote!(#krate::__private::select);
     let state_init = state_init(&select, &private);
-    let (bind, tree) = futures(&select.branches, &names);
+    let tree = futures(&select.branches);
     let closure = poll_closure(&select, &names);
     let arms = arms(&select, &private);
     let Names {
@@ -140,7 +138,6 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
                     option::Option::Some as __PatienceSome, task::Poll::Ready as __PatienceReady,
                 };
                 let #state = #state_init;
-                #bind
                 // The closure holds no user code but the patterns of the pattern tests,
                 // whose bindings are unused, and whose values need `mut` only for a
                 // `ref mut` binding; a branch whose output is `!` makes its step
@@ -160,53 +157,55 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
 /// (above [`TRACK_ABOVE`] branches) the per-branch wakers.
 fn state_init(select: &Select, private: &TokenStream) -> TokenStream {
     let n = select.branches.len();
-    let conditions = select
+    let enabled = names::local("enabled");
+    // Only branches with a precondition cost anything at run time.
+    let conditions: Vec<TokenStream> = select
         .branches
         .iter()
-        .map(|branch| match &branch.condition {
-            Some(condition) => quote!(#condition),
-            None => quote!(true),
-        });
+        .enumerate()
+        .filter_map(|(i, branch)| {
+            let condition = branch.condition.as_ref()?;
+            Some(quote! { #enabled.keep_if(#i, #condition); })
+        })
+        .collect();
     let order = match &select.mode {
         Mode::Fair => quote!(<#private::SelectDefault as ::core::default::Default>::default()),
         Mode::Biased => quote!(#private::Biased),
         Mode::RoundRobin(cursor) => quote!(#private::RoundRobin::new(#cursor)),
     };
     let words = quote!({ #private::words(#n) });
-    if n > TRACK_ABOVE {
-        quote! {
-            #private::State::<#words, _, #private::ChildWakers<#n, #words>>::new_tracked(
-                [#(#conditions,)*],
-                #order,
-            )
-        }
+    let make = if n > TRACK_ABOVE {
+        quote! { #private::State::<#words, _, #private::ChildWakers<#n, #words>>::new_tracked }
     } else {
-        quote! { #private::State::<#words, _>::new([#(#conditions,)*], #order) }
-    }
+        quote! { #private::State::<#words, _>::new }
+    };
+    quote! {{
+        let mut #enabled = #private::Mask::<#words>::first(#n);
+        #(#conditions)*
+        #make(#enabled, #order)
+    }}
 }
 
-/// Input: the branches. Output: the `let` that evaluates every future expression in one
-/// statement (so temporaries get lifetime extension, as in tokio), and the balanced tree
-/// of `(future,)` leaves the select future owns.
-fn futures(branches: &[Branch], names: &Names) -> (TokenStream, TokenStream) {
-    let futs = &names.futs;
-    let exprs = branches.iter().map(|branch| &branch.future);
-    let bind = quote! { let (#(#futs,)*) = (#(#exprs,)*); };
+/// Input: the branches. Output: the balanced tree of `(future,)` leaves the select
+/// future owns, written in branch order (a tuple's fields are evaluated left to right,
+/// so the future expressions run in written order). The tree is built inside the `let`
+/// that awaits the select, so temporaries in the future expressions live until the
+/// select is done (`() = &mut ready(())` works, as in tokio) and no copy of the
+/// futures is made on the way.
+fn futures(branches: &[Branch]) -> TokenStream {
     // Every token of the conversion is at the future expression, so that a branch whose
     // future is not a future gets one error, there (see `__private::argument`).
     let leaves: Vec<TokenStream> = branches
         .iter()
-        .zip(futs)
-        .map(|(branch, fut)| {
+        .map(|branch| {
             let at = Span::mixed_site().located_at(branch.future.span());
-            let mut fut = fut.clone();
-            fut.set_span(at);
+            let future = &branch.future;
             quote_spanned! {at=>
-                (__patience_checked_branch(__PatienceArgument(#fut).__patience_branch()),)
+                (__patience_checked_branch(__PatienceArgument(#future).__patience_branch()),)
             }
         })
         .collect();
-    (bind, tree(&leaves))
+    tree(&leaves)
 }
 
 /// Input: the select. Output: the capture-free poll function: split the tree into one

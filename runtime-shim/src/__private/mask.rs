@@ -28,7 +28,7 @@ impl<const W: usize> Mask<W> {
 
     /// Children `0..n` (`n <= 32 * W`).
     #[inline]
-    pub(crate) const fn first(n: usize) -> Self {
+    pub const fn first(n: usize) -> Self {
         let mut words = [u32::MAX; W];
         let mut word = n / 32;
         if word < W {
@@ -42,10 +42,18 @@ impl<const W: usize> Mask<W> {
         Mask(words)
     }
 
-    /// The children whose flag is set, in index order (`N <= 32 * W`).
+    /// Takes child `index` out of the set unless `keep`: one branch's precondition.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn from_flags<const N: usize>(flags: [bool; N]) -> Self {
+    pub fn keep_if(&mut self, index: usize, keep: bool) {
+        if !keep {
+            self.remove(index);
+        }
+    }
+
+    /// The children whose flag is set, in index order (`N <= 32 * W`).
+    #[cfg(test)]
+    fn from_flags<const N: usize>(flags: [bool; N]) -> Self {
         let mut mask = Self::EMPTY;
         for (index, on) in flags.into_iter().enumerate() {
             let (word, bit) = locate(index);

@@ -131,7 +131,9 @@ impl Lease {
     /// way the old waker stays (the next lease of the block replaces it): the pool
     /// holds at most one stale waker per block.
     fn give_back(mut self) {
-        self.owner.replace(None);
+        if !self.owner.is(None) {
+            self.owner.replace(None);
+        }
         pool::give_back(self);
     }
 
