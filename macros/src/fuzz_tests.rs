@@ -244,22 +244,22 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
 
 fn run_all(args: &TokenStream, input: &TokenStream) {
     no_panic("#[main]", input, Shape::Items, || {
-        crate::entry::expand(crate::entry::Kind::Main, args.clone(), input.clone())
+        crate::entry::expand(crate::entry::Macro::Main, args.clone(), input.clone())
     });
     no_panic("#[test]", args, Shape::Items, || {
-        crate::entry::expand(crate::entry::Kind::Test, input.clone(), args.clone())
+        crate::entry::expand(crate::entry::Macro::Test, input.clone(), args.clone())
     });
     no_panic("select!", input, Shape::Expr, || {
-        crate::select::expand(crate::select::Dialect::Select, input.clone())
+        crate::select::expand(crate::select::Macro::Select, input.clone())
     });
     no_panic("select_biased!", input, Shape::Expr, || {
-        crate::select::expand(crate::select::Dialect::SelectBiased, input.clone())
+        crate::select::expand(crate::select::Macro::SelectBiased, input.clone())
     });
     no_panic("join!", input, Shape::Expr, || {
-        crate::join::expand(crate::join::Kind::Join, input.clone())
+        crate::join::expand(crate::join::Macro::Join, input.clone())
     });
     no_panic("try_join!", input, Shape::Expr, || {
-        crate::join::expand(crate::join::Kind::TryJoin, input.clone())
+        crate::join::expand(crate::join::Macro::TryJoin, input.clone())
     });
     no_panic("#[async_trait]", input, Shape::Items, || {
         crate::async_trait::expand(args.clone(), input.clone())
@@ -339,11 +339,11 @@ fn expansions_bind_only_prefixed_names() {
     ];
     for (what, input) in inputs {
         let output = if what.starts_with("select") {
-            crate::select::expand(crate::select::Dialect::Select, input)
+            crate::select::expand(crate::select::Macro::Select, input)
         } else if what.starts_with("try") {
-            crate::join::expand(crate::join::Kind::TryJoin, input)
+            crate::join::expand(crate::join::Macro::TryJoin, input)
         } else {
-            crate::join::expand(crate::join::Kind::Join, input)
+            crate::join::expand(crate::join::Macro::Join, input)
         };
         let mut bad = Vec::new();
         collect_unprefixed(output, &mut bad);

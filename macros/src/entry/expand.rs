@@ -5,7 +5,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, Ident, ReturnType, Type};
 
-use super::Kind;
+use super::Macro;
 use super::options::{Flavor, Options, Runtime, Tokio, UnhandledPanic};
 use super::parse::EntryFn;
 
@@ -92,7 +92,7 @@ fn tokio_call(krate: &syn::Path, tokio: &Tokio, future: &Ident, span: Span) -> T
     }}
 }
 
-pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
+pub(crate) fn expand(kind: Macro, options: &Options, f: EntryFn) -> TokenStream {
     let EntryFn {
         attrs,
         inner_attrs,
@@ -106,7 +106,7 @@ pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
         attr.style = AttrStyle::Outer;
         attr
     });
-    let test_attr = (kind == Kind::Test).then(|| quote! { #[::core::prelude::v1::test] });
+    let test_attr = (kind == Macro::Test).then(|| quote! { #[::core::prelude::v1::test] });
 
     // Hygienic names: invisible to the user's body.
     let future = Ident::new("__patience_body", Span::mixed_site());

@@ -31,7 +31,7 @@ use syn::spanned::Spanned;
 use crate::names;
 use crate::tree::{split_tree, tree};
 
-use super::Kind;
+use super::Macro;
 use super::model::JoinInput;
 
 /// Joins with more children than this give each child its own waker and poll only the
@@ -41,7 +41,7 @@ const TRACK_ABOVE: usize = 12;
 
 /// The names of one expansion, and what every step needs to know.
 struct Join {
-    kind: Kind,
+    kind: Macro,
     /// The support module, `<krate>::__private::join`.
     private: TokenStream,
     /// One span per argument (its first token on stable).
@@ -55,12 +55,12 @@ struct Join {
 }
 
 /// Input: the parsed arguments. Output: one expression, the joined outputs.
-pub(crate) fn expand(kind: Kind, krate: &TokenStream, input: &JoinInput) -> TokenStream {
+pub(crate) fn expand(kind: Macro, krate: &TokenStream, input: &JoinInput) -> TokenStream {
     let count = input.futures.len();
     if count == 0 {
         return match kind {
-            Kind::Join => quote! { ::core::future::ready(()).await },
-            Kind::TryJoin => quote! {
+            Macro::Join => quote! { ::core::future::ready(()).await },
+            Macro::TryJoin => quote! {
                 ::core::future::ready(::core::result::Result::Ok(())).await
             },
         };
@@ -116,8 +116,8 @@ impl Join {
         // Temporaries of the arguments live until the end of the arm, after the `.await`
         // (so `join!(&mut ready(1))` works).
         let into_child = match self.kind {
-            Kind::Join => quote!(IntoChild),
-            Kind::TryJoin => quote!(IntoTryChild),
+            Macro::Join => quote!(IntoChild),
+            Macro::TryJoin => quote!(IntoTryChild),
         };
         quote! {{
             // Both traits: method lookup picks the first for a future, the second for
@@ -151,8 +151,8 @@ impl Join {
         futures.iter().zip(&self.spans).map(move |(expr, &span)| {
             let at = Span::mixed_site().located_at(span);
             let make = match self.kind {
-                Kind::Join => quote_spanned!(at=> __patience_child),
-                Kind::TryJoin => quote_spanned!(at=> __patience_try_child),
+                Macro::Join => quote_spanned!(at=> __patience_child),
+                Macro::TryJoin => quote_spanned!(at=> __patience_try_child),
             };
             // Every token here is at the argument (the imported names are not paths that
             // start at the macro), so an error is reported at the argument alone.
@@ -250,8 +250,8 @@ impl Join {
         } = self;
         let private = &self.private;
         let child = match self.kind {
-            Kind::Join => quote!(Child),
-            Kind::TryJoin => quote!(TryChild),
+            Macro::Join => quote!(Child),
+            Macro::TryJoin => quote!(TryChild),
         };
         let takes = self.leaves.iter().zip(&self.spans).map(|(leaf, &span)| {
             let at = Span::mixed_site().located_at(span);
@@ -259,8 +259,8 @@ impl Join {
         });
         let outputs = quote! { ( #( #takes, )* ) };
         let ready = match self.kind {
-            Kind::Join => quote! { ::core::task::Poll::Ready(#outputs) },
-            Kind::TryJoin => {
+            Macro::Join => quote! { ::core::task::Poll::Ready(#outputs) },
+            Macro::TryJoin => {
                 quote! { ::core::task::Poll::Ready(::core::result::Result::Ok(#outputs)) }
             }
         };
@@ -282,12 +282,12 @@ impl Join {
         let at = Span::mixed_site().located_at(self.spans[i]);
         let private = &self.private;
         match self.kind {
-            Kind::Join => quote_spanned! {at=>
+            Macro::Join => quote_spanned! {at=>
                 if #private::Child::poll_child(#leaf.as_mut(), #cx) {
                     #finished += 1;
                 }
             },
-            Kind::TryJoin => {
+            Macro::TryJoin => {
                 let error = names::at("error", self.spans[i]);
                 quote_spanned! {at=>
                     match #private::TryChild::poll_try(#leaf.as_mut(), #cx) {

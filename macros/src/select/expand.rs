@@ -52,7 +52,7 @@ use syn::spanned::Spanned as _;
 use crate::names;
 use crate::tree::{split_tree, tree};
 
-use super::model::{Branch, Mode, Select};
+use super::model::{Branch, Order, Select};
 
 /// Selects with more branches than this give each branch its own waker (a block leased
 /// from a pool on the first poll), so that a poll after a wake-up polls only the woken
@@ -169,9 +169,9 @@ fn state_init(select: &Select, private: &TokenStream) -> TokenStream {
         })
         .collect();
     let order = match &select.mode {
-        Mode::Fair => quote!(<#private::SelectDefault as ::core::default::Default>::default()),
-        Mode::Biased => quote!(#private::Biased),
-        Mode::RoundRobin(cursor) => quote!(#private::RoundRobin::new(#cursor)),
+        Order::Fair => quote!(<#private::SelectDefault as ::core::default::Default>::default()),
+        Order::Biased => quote!(#private::Biased),
+        Order::RoundRobin(cursor) => quote!(#private::RoundRobin::new(#cursor)),
     };
     let words = quote!({ #private::words(#n) });
     let make = if n > TRACK_ABOVE {

@@ -2,7 +2,7 @@
 //! error that names what was expected for every malformed input.
 //!
 //! This module only knows the grammar; what the items mean together (duplicates, the
-//! mode allowed by each dialect, "at least one branch") is checked in `model`.
+//! mode allowed by each which, "at least one branch") is checked in `model`.
 
 use proc_macro2::Span;
 use syn::Ident;
