@@ -336,6 +336,9 @@ fn expansions_bind_only_prefixed_names() {
             ),
         ),
         ("try_join!", quote!(a(), b())),
+        ("select! watched", quote!(@[::patience] @watch a = f() => a, b = g() => b)),
+        ("join! watched", quote!(@[::patience] @watch a(), b())),
+        ("try_join! watched", quote!(@[::patience] @watch a(), b())),
     ];
     for (what, input) in inputs {
         let output = if what.starts_with("select") {
@@ -361,6 +364,7 @@ fn collect_unprefixed(tokens: TokenStream, bad: &mut Vec<String>) {
                     && name != "__private"
                     && !name.starts_with("__patience_")
                     && !name.starts_with("__Patience")
+                    && !name.starts_with("__PATIENCE_")
                 {
                     bad.push(name);
                 }

@@ -20,6 +20,7 @@ mod names;
 mod select;
 mod tree;
 mod util;
+mod watch;
 
 #[cfg(test)]
 mod fuzz_tests;

@@ -6,6 +6,8 @@
 //! - [`block_on`]: the embedded current-thread runtime.
 //! - [`docs::migrating`]: porting from tokio, futures and async-trait, construct by
 //!   construct.
+//! - [`watch`] (cargo feature `watch`): the `select!` branch or `join!` child that blocks
+//!   a thread, and what a stuck program waits on; see [`docs::watching`].
 //!
 //! ```
 //! #[patience::main]
@@ -21,6 +23,7 @@
 
 mod block_on;
 mod sync;
+pub mod watch;
 
 pub use crate::block_on::block_on;
 
@@ -84,6 +87,9 @@ pub mod select {
 pub mod docs {
     #[doc = include_str!("docs/migrating.md")]
     pub mod migrating {}
+
+    #[doc = include_str!("docs/watching.md")]
+    pub mod watching {}
 }
 
 /// The README's examples, compiled and run as doctests so they stay correct.

@@ -43,6 +43,47 @@ fn ratio_target(
     }
 }
 
+/// The peers' selects that poll in a fixed order on a new select (futures-concurrency's
+/// race starts at its first future on its first poll).
+const FIXED_ORDER_PEERS: [&str; 3] = [
+    "futures-concurrency race",
+    "futures::select_biased!",
+    "tokio::select! biased",
+];
+
+/// `ours` at most `at_most` times the fastest of `peers` in `table`.
+fn fastest_target(
+    all: &[(String, Vec<Row>)],
+    table: &str,
+    ours: &str,
+    peers: &[&str],
+    at_most: f64,
+) -> Verdict {
+    let fastest = peers
+        .iter()
+        .filter_map(|peer| find(all, table, peer))
+        .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+    let target = format!(
+        "{table}: `{ours}` ≤ {at_most}× the fastest of {}",
+        peers.join(", ")
+    );
+    match (find(all, table, ours), fastest) {
+        (Some(a), Some(b)) => {
+            let r = a.median_ns / b.median_ns;
+            Verdict {
+                target,
+                measured: format!("{r:.2}× (`{}`)", b.name),
+                holds: Some(r <= at_most),
+            }
+        }
+        _ => Verdict {
+            target,
+            measured: "row missing".to_owned(),
+            holds: None,
+        },
+    }
+}
+
 /// Checks every target measurable in-process.
 pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<Verdict> {
     let mut v = vec![
@@ -93,40 +134,45 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
                 "tokio::select!",
                 1.0,
             ));
-            v.push(ratio_target(
-                all,
-                &table,
-                "patience::select! biased",
-                "futures::select_biased!",
-                1.1,
-            ));
+            // The default within 1.1x, and `biased`/`round_robin` at or below, the
+            // fastest of the peers' fixed-order selects.
+            for (ours, at_most) in [
+                ("patience::select!", 1.1),
+                ("patience::select! biased", 1.0),
+                ("patience::select! round_robin", 1.0),
+            ] {
+                v.push(fastest_target(
+                    all,
+                    &table,
+                    ours,
+                    &FIXED_ORDER_PEERS,
+                    at_most,
+                ));
+            }
         }
     }
-    let mut twice = ratio_target(
+    v.push(ratio_target(
         all,
         "select, K = 32, wake",
-        "patience::select!",
-        "tokio::select!",
-        0.5,
-    );
-    // What any select that makes K + 1 polls could reach in this run.
-    if let (Some(floor), Some(tokio)) = (
-        find(all, "select, K = 32, wake", crate::groups::FLOOR),
-        find(all, "select, K = 32, wake", "tokio::select!"),
-    ) {
-        twice.measured = format!(
-            "{} (the floor row: {:.2}×)",
-            twice.measured,
-            floor.median_ns / tokio.median_ns
-        );
-    }
-    v.push(twice);
+        "patience::select! biased",
+        crate::groups::FLOOR,
+        1.1,
+    ));
     if let Some(r) = find(all, "select, K = 32, wake", "patience::select!") {
         v.push(Verdict {
             target: "select, K = 32, wake: at most K + 1 = 33 child polls per select".to_owned(),
             measured: format!("{:.1}", r.polls),
             holds: Some(r.polls <= 33.0),
         });
+    }
+    // `patience::watch`: the watched expansions cost at most 1.5x the plain ones.
+    for (table, plain) in [
+        ("select, K = 8, hot", "patience::select!"),
+        ("select, K = 8, wake", "patience::select!"),
+        ("join, K = 8", "patience::join!"),
+    ] {
+        let watched = format!("{plain} (watch)");
+        v.push(ratio_target(all, table, &watched, plain, 1.5));
     }
     v.push(ratio_target(
         all,

@@ -28,9 +28,10 @@ impl Macro {
 
 /// Expands one `join!`/`try_join!` invocation (the tokens between its delimiters).
 pub(crate) fn expand(kind: Macro, input: TokenStream) -> TokenStream {
-    let (krate, input) = crate::util::split_crate_path(input);
+    let (prefix, input) = crate::util::split_prefix(input);
+    let (krate, watch) = (prefix.krate, crate::watch::enabled(prefix.watch));
     match parse::parse(kind, input) {
-        Ok(model) => expand::expand(kind, &krate, &model),
+        Ok(model) => expand::expand(kind, &krate, &model, watch),
         Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

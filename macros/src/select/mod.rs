@@ -31,11 +31,13 @@ impl Macro {
 }
 
 pub(crate) fn expand(which: Macro, input: TokenStream) -> TokenStream {
-    let (krate, input) = crate::util::split_crate_path(input);
+    let (prefix, input) = crate::util::split_prefix(input);
+    let krate = prefix.krate;
+    let watch = crate::watch::enabled(prefix.watch).then(|| which.name());
     let result =
         syn::parse2::<parse::Input>(input).and_then(|input| model::Select::new(which, input));
     match result {
-        Ok(select) => expand::expand(select, &krate),
+        Ok(select) => expand::expand(select, &krate, watch),
         Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

@@ -25,7 +25,7 @@ pub(crate) struct ModeLine {
 pub(crate) enum ModeKind {
     Fair,
     Biased,
-    RoundRobin(Expr),
+    RoundRobin(Box<Expr>),
 }
 
 /// One entry of the body.
@@ -130,7 +130,7 @@ fn parse_mode_line(input: ParseStream) -> syn::Result<ModeLine> {
         if !content.is_empty() {
             return Err(content.error("expected `)` after the cursor expression"));
         }
-        ModeKind::RoundRobin(cursor)
+        ModeKind::RoundRobin(Box::new(cursor))
     } else if word == "biased" {
         ModeKind::Biased
     } else if word == "fair" {
