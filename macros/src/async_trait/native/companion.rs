@@ -102,9 +102,11 @@ fn no_companion(item: &ItemTrait) -> Option<String> {
     })
 }
 
-/// A trait named like the companion that nothing implements, whose "not implemented" error
-/// says why the trait has no companion; it has the constructors, so that
-/// `DynStore::boxed(value)` gets that error too.
+/// A trait named like the companion that nothing implements, deprecated with a note that
+/// says why the trait has no companion: using it (`dyn DynStore`, `DynStore::boxed(value)`:
+/// it has the constructors) warns with that note, then fails as not implemented.
+/// (`#[diagnostic::on_unimplemented]` would say it in the error itself, but does not
+/// resolve under `#![no_implicit_prelude]`.)
 fn placeholder(shape: &Shape<'_>, reason: &str) -> TokenStream {
     let item = shape.item;
     let (vis, companion) = (&item.vis, &shape.companion);
@@ -118,10 +120,7 @@ fn placeholder(shape: &Shape<'_>, reason: &str) -> TokenStream {
     quote_spanned! {item.ident.span()=>
         #[doc(hidden)]
         #[allow(dead_code)]
-        #[diagnostic::on_unimplemented(
-            message = #message,
-            label = "no `dyn` companion for this trait"
-        )]
+        #[deprecated(note = #message)]
         #vis trait #companion #generics #where_clause {
             #constructors
         }

@@ -112,6 +112,7 @@ pub(super) fn items(shape: &Shape<'_>, methods: &[Forwarded], assocs: Assocs) ->
         quote! {
             #(#cfgs)*
             #[allow(
+                clippy::async_yields_async,
                 clippy::manual_async_fn,
                 clippy::redundant_async_block,
                 clippy::type_complexity

@@ -26,7 +26,7 @@ use super::super::args::Mode;
 use super::super::expand;
 use super::super::receiver::{self, AutoTraits};
 use crate::names;
-use proc_macro2::{Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{
@@ -62,13 +62,16 @@ pub(super) fn left_out(sig: &Signature) -> Option<LeftOut> {
     if let syn::Safety::Unsafe(token) = &sig.safety {
         return out(token.span, "it is an `unsafe fn`");
     }
-    if let Some(param) = sig.generics.params.iter().find(|param| {
+    let generic = sig.generics.params.iter().any(|param| {
         matches!(
             param,
             syn::GenericParam::Type(_) | syn::GenericParam::Const(_)
         )
-    }) {
-        return out(param.span(), "it is generic");
+    });
+    if generic {
+        // At the name: spanned at a type parameter, the bound reads to rustc as that
+        // parameter's implicit `Sized`, and it suggests `T: ?Sized`.
+        return out(sig.ident.span(), "it is generic");
     }
     let receiver = match sig.inputs.first() {
         Some(FnArg::Receiver(receiver)) => receiver,
@@ -199,10 +202,13 @@ fn self_type(tokens: TokenStream) -> Option<Span> {
 }
 
 /// Adds `Self: Sized` to a method the companion leaves out, so that the trait stays
-/// implementable by the companion; spanned at the reason, which "required by this bound"
-/// notes then point at.
+/// implementable by the companion; the bound is spanned at the reason, which "required by
+/// this bound" notes then point at (`Self` at the method's name: clippy takes a bounded
+/// type spanned at a generic parameter for that parameter).
 pub(super) fn bound_sized(sig: &mut Signature, span: Span) {
-    let predicate: WherePredicate = syn::parse_quote_spanned!(span=> Self: ::core::marker::Sized);
+    let this = Ident::new("Self", sig.ident.span());
+    let sized = quote_spanned!(span=> ::core::marker::Sized);
+    let predicate: WherePredicate = syn::parse_quote!(#this: #sized);
     sig.generics.make_where_clause().predicates.push(predicate);
 }
 
@@ -286,8 +292,9 @@ fn future_output(output: &ReturnType, mode: Mode, async_span: Span) -> ReturnTyp
 }
 
 /// Names every argument so a forwarding call can pass it on: a plain name stays (without
-/// `mut`), any other pattern becomes `__patience_arg<index>`, as the boxed rewrite names
-/// it. Returns the names, the receiver's as `self`.
+/// `mut`), any other pattern, and a name starting with `_` (which clippy's
+/// `used_underscore_binding` would flag when passed on), becomes `__patience_arg<index>`, as
+/// the boxed rewrite names it. Returns the names, the receiver's as `self`.
 pub(super) fn forwarding_names(sig: &mut Signature) -> Vec<TokenStream> {
     let mut names = Vec::new();
     for (index, input) in sig.inputs.iter_mut().enumerate() {
@@ -300,7 +307,11 @@ pub(super) fn forwarding_names(sig: &mut Signature) -> Vec<TokenStream> {
             FnArg::Typed(arg) => {
                 arg.attrs.retain(is_cfg);
                 let name = match &*arg.pat {
-                    Pat::Ident(pat) if pat.by_ref.is_none() && pat.subpat.is_none() => {
+                    Pat::Ident(pat)
+                        if pat.by_ref.is_none()
+                            && pat.subpat.is_none()
+                            && !pat.ident.to_string().starts_with('_') =>
+                    {
                         pat.ident.clone()
                     }
                     _ => names::indexed("arg", index),
