@@ -328,3 +328,119 @@ pub(super) fn forwarding_names(sig: &mut Signature) -> Vec<TokenStream> {
 pub(super) fn is_cfg(attr: &Attribute) -> bool {
     attr.path().is_ident("cfg")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::left_out;
+
+    fn reason(method: proc_macro2::TokenStream) -> Option<&'static str> {
+        let method: syn::TraitItemFn = syn::parse2(method).expect("a trait method");
+        left_out(&method.sig).map(|out| out.reason)
+    }
+
+    #[test]
+    fn dispatchable_methods_are_forwarded() {
+        for method in [
+            quote::quote!(
+                async fn a(&self, key: &str) -> Option<Self::Key>;
+            ),
+            quote::quote!(
+                async fn b(&mut self, value: Vec<u8>);
+            ),
+            quote::quote!(
+                async fn c(self: Box<Self>) -> u8;
+            ),
+            quote::quote!(
+                async fn d(self: std::sync::Arc<Self>) -> u8;
+            ),
+            quote::quote!(
+                async fn e(self: Pin<&mut Self>) -> u8;
+            ),
+            quote::quote!(
+                async fn f<'a>(&self, text: &'a str) -> &'a str;
+            ),
+            quote::quote!(
+                fn g(&self) -> &str;
+            ),
+        ] {
+            assert_eq!(reason(method.clone()), None, "{method}");
+        }
+    }
+
+    #[test]
+    fn non_dispatchable_methods_are_left_out_with_their_reason() {
+        let cases = [
+            (
+                quote::quote!(
+                    async fn a<T>(&self, t: T);
+                ),
+                "it is generic",
+            ),
+            (
+                quote::quote!(
+                    async fn b<const N: usize>(&self);
+                ),
+                "it is generic",
+            ),
+            (
+                quote::quote!(
+                    async fn c(&self, f: impl Fn());
+                ),
+                "it takes an `impl Trait` argument",
+            ),
+            (
+                quote::quote!(
+                    async fn d(self) -> u8;
+                ),
+                "it takes `self` by value",
+            ),
+            (
+                quote::quote!(
+                    async fn e() -> u8;
+                ),
+                "it has no `self` receiver",
+            ),
+            (
+                quote::quote!(
+                    async fn f(&self, other: &Self);
+                ),
+                "an argument's type names `Self`",
+            ),
+            (
+                quote::quote!(
+                    async fn g(&self) -> Self;
+                ),
+                "its return type names `Self`",
+            ),
+            (
+                quote::quote!(
+                    fn h(&self) -> impl Iterator<Item = u8>;
+                ),
+                "it returns `impl Trait`",
+            ),
+            (
+                quote::quote!(
+                    async fn i(self: Rc<Rc<Self>>);
+                ),
+                "its receiver type cannot be called through `dyn`",
+            ),
+            (
+                quote::quote!(
+                    async fn j(&self)
+                    where
+                        Self: Sized;
+                ),
+                "it requires `Self: Sized`",
+            ),
+            (
+                quote::quote!(
+                    unsafe fn k(&self);
+                ),
+                "it is an `unsafe fn`",
+            ),
+        ];
+        for (method, expected) in cases {
+            assert_eq!(reason(method.clone()), Some(expected), "{method}");
+        }
+    }
+}
