@@ -538,3 +538,62 @@ fn companion_future_dropped_unpolled_drops_its_arguments_once() {
     assert_eq!(block_on(take.take(CountDrop, 2)), 2);
     assert_eq!(DROPPED.load(Ordering::SeqCst), before + 2);
 }
+
+/// A default method calling a method the companion leaves out (no receiver) needs
+/// `Self: Sized` too, so it is left out as well; the trait still compiles and works
+/// statically, and the companion forwards the rest.
+#[async_trait(native)]
+trait Configured {
+    fn factor() -> u8;
+
+    async fn scaled(&self, value: u8) -> u8 {
+        value * Self::factor()
+    }
+
+    async fn plain(&self) -> u8;
+
+    /// A pattern in a method without body (not allowed natively; named positionally).
+    async fn pair(&self, (a, b): (u8, u8)) -> u8;
+}
+
+impl Configured for Thing {
+    fn factor() -> u8 {
+        3
+    }
+
+    async fn plain(&self) -> u8 {
+        7
+    }
+
+    async fn pair(&self, (a, b): (u8, u8)) -> u8 {
+        a + b
+    }
+}
+
+#[test]
+fn default_method_calling_a_left_out_method_stays_static() {
+    assert_eq!(block_on(Thing.scaled(2)), 6);
+    let configured: &dyn DynConfigured = &Thing;
+    assert_eq!(block_on(configured.plain()), 7);
+    assert_eq!(block_on(configured.pair((1, 2))), 3);
+}
+
+/// A where clause on a type built from `Self` keeps a trait from being `dyn`: no companion,
+/// static calls as usual.
+#[async_trait(native)]
+trait Boxable
+where
+    Box<Self>: Sized,
+    Self: Sized,
+{
+    async fn one() -> u8 {
+        1
+    }
+}
+
+impl Boxable for Thing {}
+
+#[test]
+fn trait_bounded_by_self_sized_works_statically() {
+    assert_eq!(block_on(<Thing as Boxable>::one()), 1);
+}

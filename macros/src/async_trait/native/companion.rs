@@ -38,7 +38,7 @@ use syn::{Attribute, ItemTrait, Signature, TraitItem, TypeParamBound, WherePredi
 pub(super) fn expand(
     mut shape: Shape<'_>,
     methods: &[Forwarded],
-    left_out: &[(Ident, &'static str)],
+    left_out: &[(Ident, String)],
     implied: AutoTraits,
 ) -> TokenStream {
     if let Some(reason) = no_companion(shape.item) {
@@ -80,6 +80,9 @@ fn no_companion(item: &ItemTrait) -> Option<String> {
             _ => {}
         }
     }
+    if let Some(reason) = where_clause_reason(item) {
+        return Some(reason);
+    }
     let not_dyn = [
         "Sized",
         "Clone",
@@ -102,6 +105,37 @@ fn no_companion(item: &ItemTrait) -> Option<String> {
     })
 }
 
+/// Why the trait's where clause keeps its companion from being `dyn`, if it does: a bound
+/// on a type built from `Self` (`Box<Self>: Sized`), or `Self: Sized`.
+fn where_clause_reason(item: &ItemTrait) -> Option<String> {
+    let where_clause = item.generics.where_clause.as_ref()?;
+    where_clause.predicates.iter().find_map(|predicate| {
+        let syn::WherePredicate::Type(predicate) = predicate else {
+            return None;
+        };
+        let bounded = predicate.bounded_ty.to_token_stream();
+        let is_self = matches!(&predicate.bounded_ty, syn::Type::Path(ty)
+            if ty.qself.is_none() && ty.path.is_ident("Self"));
+        if !is_self {
+            return receiver::mentions_self(bounded.clone())
+                .then(|| format!("its where clause bounds `{bounded}`, built from `Self`"));
+        }
+        predicate.bounds.iter().find_map(|bound| match bound {
+            TypeParamBound::Trait(bound)
+                if bound.maybe.is_none()
+                    && bound
+                        .path
+                        .segments
+                        .last()
+                        .is_some_and(|s| s.ident == "Sized") =>
+            {
+                Some("it requires `Self: Sized`".to_owned())
+            }
+            _ => None,
+        })
+    })
+}
+
 /// A trait named like the companion that nothing implements, deprecated with a note that
 /// says why the trait has no companion: using it (`dyn DynStore`, `DynStore::boxed(value)`:
 /// it has the constructors) warns with that note, then fails as not implemented.
@@ -110,8 +144,9 @@ fn no_companion(item: &ItemTrait) -> Option<String> {
 fn placeholder(shape: &Shape<'_>, reason: &str) -> TokenStream {
     let item = shape.item;
     let (vis, companion) = (&item.vis, &shape.companion);
+    // The generics without the where clause, which may be what keeps the trait from
+    // having a companion (`where Self: Sized`).
     let generics = &item.generics;
-    let where_clause = &generics.where_clause;
     let message = format!(
         "`{}` has no `dyn` companion `{}`: {}",
         item.ident, companion, reason
@@ -121,7 +156,7 @@ fn placeholder(shape: &Shape<'_>, reason: &str) -> TokenStream {
         #[doc(hidden)]
         #[allow(dead_code)]
         #[deprecated(note = #message)]
-        #vis trait #companion #generics #where_clause {
+        #vis trait #companion #generics {
             #constructors
         }
     }
@@ -179,7 +214,7 @@ pub(super) fn needs(methods: &[Forwarded], implied: AutoTraits) -> [Option<Span>
 fn companion_trait(
     shape: &Shape<'_>,
     methods: &[Forwarded],
-    left_out: &[(Ident, &'static str)],
+    left_out: &[(Ident, String)],
 ) -> TokenStream {
     let item = shape.item;
     let (vis, companion, trait_ident) = (&item.vis, &shape.companion, &item.ident);
@@ -238,7 +273,7 @@ fn native_super<'a>(
 }
 
 /// The companion's documentation, one line per attribute.
-fn docs(shape: &Shape<'_>, left_out: &[(Ident, &'static str)]) -> Vec<String> {
+fn docs(shape: &Shape<'_>, left_out: &[(Ident, String)]) -> Vec<String> {
     let (trait_ident, companion) = (&shape.item.ident, &shape.companion);
     let mut docs = vec![
         format!(

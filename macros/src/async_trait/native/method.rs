@@ -38,24 +38,92 @@ pub(super) struct LeftOut {
     /// Where the reason is (the `Self: Sized` bound the rewrite adds points there).
     pub(super) span: Span,
     /// The reason, completing "left out of the companion because ..".
-    pub(super) reason: &'static str,
+    pub(super) reason: String,
     /// Whether the user already bounded the method by `Self: Sized`.
     pub(super) already_sized: bool,
 }
 
+/// For each method of the trait, in order, why the companion leaves it out, if it does: its
+/// signature's reason (see [`left_out`]), or, for a default method, that its body calls
+/// one that is left out (which needs `Self: Sized` then, so this one does too). A call is
+/// `Self::name`, `<Self>::name` or `.name(`, found in the body's tokens (macro calls
+/// included); a method of another type with the same name counts too, and only costs the
+/// companion that method.
+pub(super) fn left_out_all(item: &syn::ItemTrait) -> Vec<Option<LeftOut>> {
+    let methods: Vec<&TraitItemFn> = item
+        .items
+        .iter()
+        .filter_map(|inner| match inner {
+            syn::TraitItem::Fn(method) => Some(method),
+            _ => None,
+        })
+        .collect();
+    let mut reasons: Vec<Option<LeftOut>> = methods.iter().map(|m| left_out(&m.sig)).collect();
+    loop {
+        let out: Vec<String> = methods
+            .iter()
+            .zip(&reasons)
+            .filter(|(_, reason)| reason.is_some())
+            .map(|(method, _)| method.sig.ident.to_string())
+            .collect();
+        let mut changed = false;
+        for (method, reason) in methods.iter().zip(&mut reasons) {
+            let Some(body) = method.default.as_ref().filter(|_| reason.is_none()) else {
+                continue;
+            };
+            if let Some((name, span)) = calls(body.to_token_stream(), &out) {
+                *reason = Some(LeftOut {
+                    span,
+                    reason: format!("it calls `{name}`, which is left out"),
+                    already_sized: false,
+                });
+                changed = true;
+            }
+        }
+        if !changed {
+            return reasons;
+        }
+    }
+}
+
+/// The first of `names` that `tokens` call as a method or associated function (after `.`
+/// or `::`), with its span.
+fn calls(tokens: TokenStream, names: &[String]) -> Option<(String, Span)> {
+    let mut after_path = false;
+    for tt in tokens {
+        match tt {
+            TokenTree::Ident(ident) if after_path && names.iter().any(|n| ident == n) => {
+                return Some((ident.to_string(), ident.span()));
+            }
+            TokenTree::Punct(punct) if matches!(punct.as_char(), '.' | ':') => {
+                after_path = true;
+                continue;
+            }
+            TokenTree::Group(group) => {
+                if let Some(found) = calls(group.stream(), names) {
+                    return Some(found);
+                }
+            }
+            _ => {}
+        }
+        after_path = false;
+    }
+    None
+}
+
 /// Whether the companion can forward a method with this signature, or why not.
 pub(super) fn left_out(sig: &Signature) -> Option<LeftOut> {
-    let out = |span: Span, reason: &'static str| {
+    let out = |span: Span, reason: &str| {
         Some(LeftOut {
             span,
-            reason,
+            reason: reason.to_owned(),
             already_sized: false,
         })
     };
     if let Some(span) = sized_bound(sig) {
         return Some(LeftOut {
             span,
-            reason: "it requires `Self: Sized`",
+            reason: "it requires `Self: Sized`".to_owned(),
             already_sized: true,
         });
     }
@@ -228,6 +296,11 @@ pub(super) fn rewrite(
     sig.fn_token.span = async_span;
     let ret_hint = expand::return_hint(&sig.output);
     let mut self_bound = None;
+    if method.default.is_none() {
+        // Patterns are not allowed in a method without body (the boxed mode accepts them,
+        // renaming them): they become positional names.
+        expand::arguments(sig, false);
+    }
     if let Some(body) = &mut method.default {
         if mode == Mode::Send {
             let mentions = receiver::mentions_self(body.to_token_stream());
@@ -333,7 +406,7 @@ pub(super) fn is_cfg(attr: &Attribute) -> bool {
 mod tests {
     use super::left_out;
 
-    fn reason(method: proc_macro2::TokenStream) -> Option<&'static str> {
+    fn reason(method: proc_macro2::TokenStream) -> Option<String> {
         let method: syn::TraitItemFn = syn::parse2(method).expect("a trait method");
         left_out(&method.sig).map(|out| out.reason)
     }
@@ -440,7 +513,36 @@ mod tests {
             ),
         ];
         for (method, expected) in cases {
-            assert_eq!(reason(method.clone()), Some(expected), "{method}");
+            assert_eq!(
+                reason(method.clone()).as_deref(),
+                Some(expected),
+                "{method}"
+            );
         }
+    }
+
+    #[test]
+    fn default_methods_calling_left_out_methods_are_left_out_too() {
+        let item: syn::ItemTrait = syn::parse_quote! {
+            trait T {
+                async fn make() -> u8;
+                async fn uses(&self) -> u8 { Self::make().await }
+                async fn indirect(&self) -> u8 { self.uses().await }
+                async fn other(&self) -> u8 { 1 }
+            }
+        };
+        let reasons: Vec<Option<String>> = super::left_out_all(&item)
+            .into_iter()
+            .map(|out| out.map(|out| out.reason))
+            .collect();
+        assert_eq!(
+            reasons,
+            [
+                Some("it has no `self` receiver".to_owned()),
+                Some("it calls `make`, which is left out".to_owned()),
+                Some("it calls `uses`, which is left out".to_owned()),
+                None,
+            ]
+        );
     }
 }

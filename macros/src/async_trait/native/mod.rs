@@ -31,17 +31,18 @@ use syn::{ImplItem, ItemImpl, ItemTrait, TraitItem, TypeParamBound};
 pub(crate) fn expand_trait(mut item: ItemTrait, args: &Args, errors: &mut Errors) -> TokenStream {
     let implied = bound::implied_by_trait(&item);
     let supers = native_supertraits(&item, &args.native_supertraits, errors);
+    let reasons = method::left_out_all(&item);
     let mut forwarded = Vec::new();
-    let mut left_out: Vec<(Ident, &'static str)> = Vec::new();
-    for inner in &mut item.items {
-        let TraitItem::Fn(method) = inner else {
-            continue;
-        };
+    let mut left_out: Vec<(Ident, String)> = Vec::new();
+    let methods = item.items.iter_mut().filter_map(|inner| match inner {
+        TraitItem::Fn(method) => Some(method),
+        _ => None,
+    });
+    for (method, out) in methods.zip(reasons) {
         let is_async = method.sig.asyncness.is_some();
         let over = args::take_method_override(&mut method.attrs, is_async, errors);
         let mode = over.unwrap_or(args.mode);
         let mut written = method.sig.clone();
-        let out = method::left_out(&method.sig);
         let self_bound = if is_async {
             method::rewrite(method, mode, implied)
         } else {
@@ -57,13 +58,9 @@ pub(crate) fn expand_trait(mut item: ItemTrait, args: &Args, errors: &mut Errors
         let written_names = method::forwarding_names(&mut written);
         let mut native = method.sig.clone();
         let native_names = method::forwarding_names(&mut native);
+        let cfgs = method.attrs.iter().filter(|a| method::is_cfg(a));
         forwarded.push(Forwarded {
-            cfgs: method
-                .attrs
-                .iter()
-                .filter(|a| method::is_cfg(a))
-                .cloned()
-                .collect(),
+            cfgs: cfgs.cloned().collect(),
             mode: is_async.then_some(mode),
             written,
             written_names,
