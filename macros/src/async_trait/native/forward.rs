@@ -6,9 +6,14 @@
 //!     fn get(&self, key: &str) -> impl Future<Output = Ret> + Send {
 //!         async move { <Self as DynStore>::__patience_get(self, key).await }
 //!     }
+//!     fn len(&self) -> impl Future<Output = usize> + Send {
+//!         <Self as DynStore>::__patience_len(self)     // one lifetime: the box itself
+//!     }
 //! }
 //! ```
-//! The `async move` around the boxed call is what lets these impls name no lifetime for the
+//! When the receiver's is the only lifetime the future borrows (`&self` and owned arguments),
+//! the method returns the boxed future itself, its lifetime the receiver's. Otherwise the
+//! `async move` around the boxed call is what lets these impls name no lifetime for the
 //! box: the box borrows every argument, so its lifetime is the shortest of theirs, which a
 //! signature with several elided lifetimes cannot name, but the inside of an async block can
 //! hold. The block holds the receiver and the arguments until its first poll, so for its
@@ -105,8 +110,8 @@ pub(super) fn items(shape: &Shape<'_>, methods: &[Forwarded], assocs: Assocs) ->
         let args = &method.native_names;
         let call = quote!(<Self as #companion>::#erased(#(#args),*));
         let body = match method.mode {
-            Some(_) => quote!(async move { #call.await }),
-            None => call,
+            Some(_) if !method.direct => quote!(async move { #call.await }),
+            _ => call,
         };
         let cfgs = &method.cfgs;
         quote! {

@@ -269,6 +269,58 @@ fn self_type(tokens: TokenStream) -> Option<Span> {
     None
 }
 
+/// Whether the only lifetime a method's future borrows is its receiver's: a `&self`,
+/// `&mut self` or `Pin<&mut Self>`-like receiver, and arguments with no reference or
+/// lifetime in their types. Then the companion's impl can return the boxed future itself,
+/// its lifetime the receiver's (see [`super::forward`]); otherwise the box lives for the
+/// shortest of several lifetimes, which only the inside of an `async` block can name.
+pub(super) fn single_borrow(sig: &Signature) -> bool {
+    let Some(receiver) = sig.receiver() else {
+        return false;
+    };
+    let receiver_borrows = match &receiver.kind {
+        ReceiverKind::Reference(..) => true,
+        ReceiverKind::Typed(_, ty) => borrows_self(ty),
+        _ => false,
+    };
+    receiver_borrows
+        && sig.inputs.iter().skip(1).all(|input| match input {
+            FnArg::Typed(arg) => !borrows(arg.ty.to_token_stream()),
+            FnArg::Receiver(_) => false,
+        })
+}
+
+/// `&Self`, `&mut Self`, or `Pin` of one of them, with at most that one lifetime.
+fn borrows_self(ty: &Type) -> bool {
+    match ty {
+        Type::Reference(reference) => is_self(&reference.elem),
+        Type::Paren(paren) => borrows_self(&paren.elem),
+        Type::Group(group) => borrows_self(&group.elem),
+        Type::Path(path) if path.qself.is_none() => {
+            let Some(last) = path.path.segments.last() else {
+                return false;
+            };
+            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+                return false;
+            };
+            match args.args.iter().collect::<Vec<_>>()[..] {
+                [syn::GenericArgument::Type(inner)] => last.ident == "Pin" && borrows_self(inner),
+                _ => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+/// Whether `tokens` (a type) contain a reference or a lifetime.
+fn borrows(tokens: TokenStream) -> bool {
+    tokens.into_iter().any(|tt| match tt {
+        TokenTree::Punct(punct) => matches!(punct.as_char(), '&' | '\''),
+        TokenTree::Group(group) => borrows(group.stream()),
+        _ => false,
+    })
+}
+
 /// Adds `Self: Sized` to a method the companion leaves out, so that the trait stays
 /// implementable by the companion; the bound is spanned at the reason, which "required by
 /// this bound" notes then point at (`Self` at the method's name: clippy takes a bounded

@@ -32,6 +32,7 @@ pub(crate) fn expand_trait(mut item: ItemTrait, args: &Args, errors: &mut Errors
     let implied = bound::implied_by_trait(&item);
     let supers = native_supertraits(&item, &args.native_supertraits, errors);
     let reasons = method::left_out_all(&item);
+    let item_generics_empty = item.generics.params.is_empty();
     let mut forwarded = Vec::new();
     let mut left_out: Vec<(Ident, String)> = Vec::new();
     let methods = item.items.iter_mut().filter_map(|inner| match inner {
@@ -55,6 +56,9 @@ pub(crate) fn expand_trait(mut item: ItemTrait, args: &Args, errors: &mut Errors
             left_out.push((method.sig.ident.clone(), out.reason));
             continue;
         }
+        // A trait's generics are captured by every future, and would need bounds by the
+        // receiver's lifetime that the companion's impls cannot state.
+        let direct = item_generics_empty && method::single_borrow(&written);
         let written_names = method::forwarding_names(&mut written);
         let mut native = method.sig.clone();
         let native_names = method::forwarding_names(&mut native);
@@ -67,6 +71,7 @@ pub(crate) fn expand_trait(mut item: ItemTrait, args: &Args, errors: &mut Errors
             native,
             native_names,
             self_bound,
+            direct,
         });
     }
     let paths = Paths {

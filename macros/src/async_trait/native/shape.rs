@@ -23,6 +23,9 @@ pub(super) struct Forwarded {
     pub(super) native_names: Vec<TokenStream>,
     /// The `Self: Sync`-like bound of a default body, which the erased method repeats.
     pub(super) self_bound: Option<WherePredicate>,
+    /// Whether the companion's impls return the boxed future itself rather than an
+    /// `async` block around it (see [`super::method::single_borrow`]).
+    pub(super) direct: bool,
 }
 
 impl Forwarded {
