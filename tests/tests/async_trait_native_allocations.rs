@@ -143,11 +143,25 @@ fn call_through_the_companion_allocates_once() {
 }
 
 #[test]
-fn companion_future_dropped_before_its_first_poll_allocates_nothing() {
+fn companion_future_borrowing_an_argument_allocates_at_its_first_poll() {
+    // `get(&self, key: &str)` borrows two lifetimes: the companion's future is an `async`
+    // block that makes the box when first polled, so one dropped unpolled allocates nothing.
     let counter: &dyn DynCounter = &Len;
     let before = ALLOCATIONS.with(Cell::get);
     drop(counter.get("abc"));
     assert_eq!(ALLOCATIONS.with(Cell::get) - before, 0);
+}
+
+#[test]
+fn companion_future_borrowing_only_the_receiver_is_the_box_made_at_the_call() {
+    // `five(&self)` borrows only the receiver: the companion returns the box itself, made
+    // when the method is called (as async-trait's is).
+    let level: &dyn DynLevel = &Len;
+    let before = ALLOCATIONS.with(Cell::get);
+    let future = level.five();
+    assert_eq!(ALLOCATIONS.with(Cell::get) - before, 1);
+    drop(future);
+    assert_eq!(ALLOCATIONS.with(Cell::get) - before, 1);
 }
 
 #[test]
