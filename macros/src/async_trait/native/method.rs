@@ -201,28 +201,38 @@ fn dispatchable(ty: &Type) -> bool {
         Type::Reference(reference) => is_self(&reference.elem),
         Type::Paren(paren) => dispatchable(&paren.elem),
         Type::Group(group) => dispatchable(&group.elem),
-        Type::Path(path) if path.qself.is_none() => {
-            let Some(last) = path.path.segments.last() else {
-                return false;
-            };
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return false;
-            };
-            let mut types = args.args.iter().filter_map(|arg| match arg {
-                syn::GenericArgument::Type(ty) => Some(ty),
-                _ => None,
-            });
-            let (Some(inner), None) = (types.next(), types.next()) else {
-                return false;
-            };
-            match last.ident.to_string().as_str() {
-                "Box" | "Rc" | "Arc" => is_self(inner),
-                "Pin" => dispatchable(inner),
-                _ => false,
-            }
-        }
-        _ => false,
+        _ => match wrapper(ty) {
+            Some(("Box" | "Rc" | "Arc", inner)) => is_self(inner),
+            Some(("Pin", inner)) => dispatchable(inner),
+            _ => false,
+        },
     }
+}
+
+/// `("Box", T)` for a path type ending in `Box<T>` with one type argument (any name).
+fn wrapper(ty: &Type) -> Option<(&str, &Type)> {
+    let Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last().filter(|_| path.qself.is_none())?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    let mut types = args.args.iter().filter_map(|arg| match arg {
+        syn::GenericArgument::Type(ty) => Some(ty),
+        _ => None,
+    });
+    let (Some(inner), None) = (types.next(), types.next()) else {
+        return None;
+    };
+    let name = match last.ident.to_string().as_str() {
+        "Box" => "Box",
+        "Rc" => "Rc",
+        "Arc" => "Arc",
+        "Pin" => "Pin",
+        _ => return None,
+    };
+    Some((name, inner))
 }
 
 fn is_self(ty: &Type) -> bool {
@@ -296,19 +306,7 @@ fn borrows_self(ty: &Type) -> bool {
         Type::Reference(reference) => is_self(&reference.elem),
         Type::Paren(paren) => borrows_self(&paren.elem),
         Type::Group(group) => borrows_self(&group.elem),
-        Type::Path(path) if path.qself.is_none() => {
-            let Some(last) = path.path.segments.last() else {
-                return false;
-            };
-            let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-                return false;
-            };
-            match args.args.iter().collect::<Vec<_>>()[..] {
-                [syn::GenericArgument::Type(inner)] => last.ident == "Pin" && borrows_self(inner),
-                _ => false,
-            }
-        }
-        _ => false,
+        _ => matches!(wrapper(ty), Some(("Pin", inner)) if borrows_self(inner)),
     }
 }
 
