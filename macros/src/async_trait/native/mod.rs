@@ -128,3 +128,54 @@ pub(crate) fn expand_impl(mut item: ItemImpl, native: Span, errors: &mut Errors)
     }
     item.into_token_stream()
 }
+
+#[cfg(test)]
+mod tests {
+    use quote::quote;
+
+    fn count(haystack: &str, needle: &str) -> usize {
+        haystack.matches(needle).count()
+    }
+
+    #[test]
+    fn mistakes_come_with_the_rewritten_trait_and_its_companion() {
+        let out = crate::async_trait::expand(
+            quote!(native, bogus, native_supertraits(Missing)),
+            quote!(
+                trait Store {
+                    async fn get(&self) -> u8;
+                }
+            ),
+        )
+        .to_string();
+        // One error per mistake, and the items an IDE keeps analysing.
+        assert_eq!(count(&out, "compile_error"), 2, "{out}");
+        assert!(out.contains("unknown option `bogus`"), "{out}");
+        assert!(
+            out.contains("`Missing` is not a supertrait of `Store`"),
+            "{out}"
+        );
+        assert!(out.contains("trait Store"), "{out}");
+        assert!(out.contains("trait DynStore"), "{out}");
+    }
+
+    #[test]
+    fn native_on_an_impl_is_one_error_and_the_impl_as_written() {
+        let out = crate::async_trait::expand(
+            quote!(native),
+            quote!(
+                impl Store for Memory {
+                    #[async_trait(?Send)]
+                    async fn get(&self) -> u8 {
+                        1
+                    }
+                }
+            ),
+        )
+        .to_string();
+        assert_eq!(count(&out, "compile_error"), 1, "{out}");
+        assert!(out.contains("async fn get"), "{out}");
+        // The per-method override is dropped: it would be an error of its own.
+        assert!(!out.contains("? Send"), "{out}");
+    }
+}
