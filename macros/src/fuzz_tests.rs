@@ -227,6 +227,23 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
         ),
         (
             "async_trait",
+            quote!(native, native_supertraits(R), ?Send),
+            quote!(
+                pub trait T<'a>: R<Item = u8> + Sync {
+                    type K: Send + Into<Self::V>;
+                    type V;
+                    async fn f(&self, x: &'a u8, (a, b): (u8, u8)) -> Self::K;
+                    async fn g<G: Send>(self: Box<Self>, g: G, _: impl Fn()) {}
+                    #[async_trait(Send)]
+                    async fn h(self: ::std::pin::Pin<&mut Self>) -> &'a str {
+                        ""
+                    }
+                    fn s(&self) -> Self;
+                }
+            ),
+        ),
+        (
+            "async_trait",
             TokenStream::new(),
             quote!(
                 impl<'a, X> T for S<'a, X>

@@ -9,6 +9,7 @@
 //! only the compile-time tables (per use, and clean builds). `-- --smoke` runs every case briefly, for CI; it proves nothing
 //! about speed.
 
+mod async_trait;
 mod blockon;
 mod chart;
 mod compile;
@@ -91,6 +92,11 @@ fn main() {
 
     for (title, rows) in blockon::run(config) {
         report.push_str(&table(&title, &rows, blockon::REFERENCE));
+        all.push((title, rows));
+    }
+
+    for (title, rows) in async_trait::run_group(config) {
+        report.push_str(&table(&title, &rows, async_trait::REFERENCE));
         all.push((title, rows));
     }
 

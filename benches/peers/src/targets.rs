@@ -195,6 +195,11 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
             holds: Some(r.polls <= 64.0),
         });
     }
+    for table in [crate::async_trait::TRIVIAL, crate::async_trait::DEEP] {
+        use crate::async_trait::{NATIVE_DYN, NATIVE_STATIC, REFERENCE};
+        v.push(ratio_target(all, table, NATIVE_STATIC, REFERENCE, 0.5));
+        v.push(ratio_target(all, table, NATIVE_DYN, REFERENCE, 1.1));
+    }
     for (what, ours, theirs) in [
         ("join of", "patience::join!", "tokio::join!"),
         ("select of", "patience::select!", "tokio::select!"),
