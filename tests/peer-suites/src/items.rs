@@ -117,6 +117,7 @@ pub fn remove(src: &str, units: &[&Unit], why: &str) -> Result<String, String> {
         .map(|u| crate::edits::Edit {
             range: u.bytes.clone(),
             with: format!("/* peer-suites: `{}` removed: {why} */", u.name),
+            site: "removed".to_owned(),
         })
         .collect();
     crate::edits::apply(src, edits)
