@@ -342,7 +342,7 @@ fn first_errors(diags: &[&compile::Diag]) -> String {
 fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
     let mut by_file: BTreeMap<PathBuf, Vec<&compile::Diag>> = BTreeMap::new();
     for d in diags.iter().filter(|d| d.level == "error") {
-        let Some((file, _)) = &d.location else {
+        let Some((file, _, _)) = &d.location else {
             p.build_error = Some(first_errors(&[d]));
             return false;
         };
@@ -366,8 +366,8 @@ fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
         };
         let mut chosen: Vec<&items::Unit> = Vec::new();
         for d in &errs {
-            let line = d.location.as_ref().unwrap().1;
-            let Some(unit) = items::enclosing(&units, line) else {
+            let (_, line, byte) = d.location.as_ref().unwrap();
+            let Some(unit) = items::enclosing(&units, *line, *byte) else {
                 p.build_error = Some(first_errors(&[d]));
                 return false;
             };
@@ -410,12 +410,12 @@ fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
 fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
     let mut out: Vec<Failure> = Vec::new();
     for d in diags.iter().filter(|d| d.level == "warning") {
-        let name = d.location.as_ref().and_then(|(file, line)| {
+        let name = d.location.as_ref().and_then(|(file, line, byte)| {
             let rel = file
                 .strip_prefix(Path::new("tests").join(&p.target))
                 .unwrap_or(file);
             let units = items::units(p.files.get(rel)?).ok()?;
-            items::enclosing(&units, *line).map(|u| (u.name.clone(), u.is_test))
+            items::enclosing(&units, *line, *byte).map(|u| (u.name.clone(), u.is_test))
         });
         let (name, is_test) = name.unwrap_or_else(|| ("(no item)".to_owned(), false));
         if !out.iter().any(|f| f.test == name) {

@@ -134,9 +134,11 @@ pub fn manifest(repo: &Path, baseline: bool, suites: &[&Suite]) -> String {
         shim.display().to_string()
     )
     .unwrap();
-    let pending = suites
-        .iter()
-        .any(|s| PENDING.iter().any(|p| std::ptr::eq(p, *s)));
+    let pending = suites.iter().any(|s| {
+        PENDING
+            .iter()
+            .any(|p| p.file == s.file && p.peer.package == s.peer.package)
+    });
     let extra = PENDING_DEV_DEPENDENCIES.iter().filter(|_| pending);
     for (name, spec) in DEV_DEPENDENCIES.iter().chain(extra) {
         let spec = BASELINE_DEPENDENCIES
