@@ -138,6 +138,16 @@ pub struct Warnings {
     pub unmodified: usize,
     /// The port's warnings the unmodified program does not have: summary, full text.
     pub new: Vec<(String, String)>,
+    /// The warnings of the copy checked, by lint → how many.
+    pub lints: BTreeMap<String, usize>,
+}
+
+impl Warnings {
+    /// `clippy::clone_on_copy 3, clippy::needless_borrow 2`.
+    fn lints_line(&self) -> String {
+        let each: Vec<String> = self.lints.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        each.join(", ")
+    }
 }
 
 /// One program: what was rewritten, its warnings, its tests.
@@ -239,6 +249,9 @@ pub fn print(results: &[SuiteResult], programs: &[ProgramResult]) -> bool {
         println!("{}", p.line());
         if !p.unmodified && p.tests.build_error.is_none() {
             println!("    {}", p.sites_line());
+        }
+        if let Some(w) = p.warnings.as_ref().filter(|w| w.count > 0) {
+            println!("    warnings: {}", w.lints_line());
         }
         for (summary, _) in p.warnings.iter().flat_map(|w| &w.new) {
             println!("    new warning: {summary}");
@@ -355,6 +368,9 @@ fn program_md(md: &mut String, p: &ProgramResult) {
         for c in &p.manifest_changes {
             writeln!(md, "- {c}").unwrap();
         }
+    }
+    if let Some(w) = p.warnings.as_ref().filter(|w| w.count > 0) {
+        writeln!(md, "\nClippy warnings: {}.", w.lints_line()).unwrap();
     }
     for (summary, text) in p.warnings.iter().flat_map(|w| &w.new) {
         writeln!(

@@ -84,14 +84,9 @@ fn run_into(
             unmodified_lint.first_errors()
         ));
     }
-    let unmodified_warnings: BTreeMap<_, _> =
-        unmodified_lint.warnings().map(|m| (m.key(), m)).collect();
+    let unmodified_warnings: Vec<&cargo::Message> = unmodified_lint.warnings().collect();
     if cx.unmodified_only {
-        result.warnings = Some(Warnings {
-            count: unmodified_warnings.len(),
-            unmodified: unmodified_warnings.len(),
-            new: Vec::new(),
-        });
+        result.warnings = Some(compare(&unmodified_warnings, &unmodified_warnings));
         return test(program, &unmodified, cx, result);
     }
 
@@ -128,17 +123,34 @@ fn run_into(
     if !lint.success {
         return Err(format!("clippy: {}", lint.first_errors()));
     }
-    let port_warnings: BTreeMap<_, _> = lint.warnings().map(|m| (m.key(), m)).collect();
-    result.warnings = Some(Warnings {
-        count: port_warnings.len(),
-        unmodified: unmodified_warnings.len(),
-        new: port_warnings
+    let port_warnings: Vec<&cargo::Message> = lint.warnings().collect();
+    result.warnings = Some(compare(&port_warnings, &unmodified_warnings));
+    test(program, &port, cx, result)
+}
+
+/// The port's warnings against the unmodified program's: one warning is a (lint, file,
+/// line), however many targets report it; those the unmodified program lacks are new.
+fn compare(port: &[&cargo::Message], unmodified: &[&cargo::Message]) -> Warnings {
+    let port: BTreeMap<_, _> = port.iter().map(|m| (m.key(), *m)).collect();
+    let unmodified: BTreeSet<_> = unmodified.iter().map(|m| m.key()).collect();
+    let mut lints = BTreeMap::new();
+    for m in port.values() {
+        let lint = m
+            .code
+            .clone()
+            .unwrap_or_else(|| "(no lint name)".to_owned());
+        *lints.entry(lint).or_insert(0) += 1;
+    }
+    Warnings {
+        count: port.len(),
+        unmodified: unmodified.len(),
+        new: port
             .iter()
-            .filter(|(k, _)| !unmodified_warnings.contains_key(*k))
+            .filter(|(k, _)| !unmodified.contains(*k))
             .map(|(_, m)| (m.summary(), m.rendered.clone()))
             .collect(),
-    });
-    test(program, &port, cx, result)
+        lints,
+    }
 }
 
 /// Builds the program's tests, runs each binary, then the doc tests.
@@ -284,4 +296,54 @@ pub fn context(
         tokio_full: manifest::tokio_full(&tokio)?,
         unmodified_only,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cargo::Message;
+    use super::compare;
+
+    fn warning(lint: &str, file: &str, line: u64) -> Message {
+        Message {
+            level: "warning".to_owned(),
+            code: Some(lint.to_owned()),
+            rendered: format!("warning: {lint}"),
+            at: Some((file.to_owned(), line)),
+        }
+    }
+
+    #[test]
+    fn only_warnings_the_unmodified_program_lacks_are_new() {
+        let old = [
+            warning("clippy::a", "src/x.rs", 3),
+            warning("clippy::b", "src/x.rs", 9),
+        ];
+        let port = [
+            warning("clippy::a", "src/x.rs", 3),
+            warning("clippy::a", "src/x.rs", 3), // the lib and its test target
+            warning("clippy::a", "src/x.rs", 4), // same lint, another line
+            warning("unused_imports", "tests/t.rs", 1),
+        ];
+        let w = compare(
+            &port.iter().collect::<Vec<_>>(),
+            &old.iter().collect::<Vec<_>>(),
+        );
+        assert_eq!((w.count, w.unmodified), (3, 2));
+        let new: Vec<&str> = w.new.iter().map(|(s, _)| s.as_str()).collect();
+        assert_eq!(
+            new,
+            [
+                "src/x.rs:4: warning: clippy::a",
+                "tests/t.rs:1: warning: unused_imports"
+            ]
+        );
+        assert_eq!(w.lints.get("clippy::a"), Some(&2));
+    }
+
+    #[test]
+    fn the_same_warnings_are_none_new() {
+        let old = [warning("clippy::a", "src/x.rs", 3)];
+        let all: Vec<&Message> = old.iter().collect();
+        assert!(compare(&all, &all).new.is_empty());
+    }
 }
