@@ -44,6 +44,23 @@ fn packages() -> Vec<(&'static str, &'static str)> {
     out
 }
 
+/// `cargo metadata` of the project at `manifest` (resolving, and downloading, what it
+/// depends on).
+pub fn cargo_metadata(manifest: &Path) -> Result<serde_json::Value, String> {
+    let out = Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--manifest-path"])
+        .arg(manifest)
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "cargo metadata failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))
+}
+
 /// Where cargo unpacked the pinned packages.
 pub struct Located {
     /// Package name → the directory of its published package.
@@ -64,19 +81,7 @@ pub fn locate_peers(work: &Path) -> Result<Located, String> {
     }
     write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
     write_if_changed(&dir.join("lib.rs"), "")?;
-    let out = Command::new(env!("CARGO"))
-        .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo metadata failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
+    let meta = cargo_metadata(&dir.join("Cargo.toml"))?;
     let mut dirs = HashMap::new();
     for (name, version) in packages() {
         let package = meta["packages"]

@@ -157,18 +157,7 @@ fn read(manifest: &Path, msg: &Value, run: &mut Run) {
 
 /// `cargo metadata` of the program at `dir`.
 fn metadata(dir: &Path) -> Result<Value, String> {
-    let out = Command::new(env!("CARGO"))
-        .current_dir(dir)
-        .args(["metadata", "--format-version", "1"])
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    if !out.status.success() {
-        return Err(format!(
-            "cargo metadata failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        ));
-    }
-    serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))
+    crate::scratch::cargo_metadata(&dir.join("Cargo.toml"))
 }
 
 /// What the feature `feature` of the program's dependency `package` (as resolved at
