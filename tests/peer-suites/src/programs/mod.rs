@@ -90,13 +90,36 @@ fn run_into(
         return test(program, &unmodified, cx, result);
     }
 
+    let port = cx.dir.join(program.package);
+    make_port(package, &port, &unmodified, &stamp, &lock, cx, result)?;
+    cargo::check_no_peer_macros(&port)?;
+
+    let lint = cargo::run(&port, &["clippy", "--all-targets"], &cx.target_dir)?;
+    if !lint.success {
+        return Err(format!("clippy: {}", lint.first_errors()));
+    }
+    let port_warnings: Vec<&cargo::Message> = lint.warnings().collect();
+    result.warnings = Some(compare(&port_warnings, &unmodified_warnings));
+    test(program, &port, cx, result)
+}
+
+/// Copies the package to `port`, rewriting every `.rs` file and adjusting `Cargo.toml`,
+/// and records what changed.
+fn make_port(
+    package: &Path,
+    port: &Path,
+    unmodified: &Path,
+    stamp: &str,
+    lock: &str,
+    cx: &Context,
+    result: &mut ProgramResult,
+) -> Result<(), String> {
     // `full` as the tokio the program resolves to has it (else the pinned tokio's).
     let tokio_full =
-        cargo::feature_of(&unmodified, "tokio", "full")?.unwrap_or_else(|| cx.tokio_full.clone());
-    let port = cx.dir.join(program.package);
+        cargo::feature_of(unmodified, "tokio", "full")?.unwrap_or_else(|| cx.tokio_full.clone());
     let mut files = BTreeSet::new();
     let mut changes = Vec::new();
-    materialize(package, &port, &stamp, &lock, |rel, bytes| {
+    materialize(package, port, stamp, lock, |rel, bytes| {
         if rel == Path::new("Cargo.toml") {
             let text = String::from_utf8_lossy(&bytes);
             let (text, made) = manifest::port(&text, &cx.patience, &tokio_full)?;
@@ -117,15 +140,7 @@ fn run_into(
     })?;
     result.files_rewritten = files.len();
     result.manifest_changes = changes;
-    cargo::check_no_peer_macros(&port)?;
-
-    let lint = cargo::run(&port, &["clippy", "--all-targets"], &cx.target_dir)?;
-    if !lint.success {
-        return Err(format!("clippy: {}", lint.first_errors()));
-    }
-    let port_warnings: Vec<&cargo::Message> = lint.warnings().collect();
-    result.warnings = Some(compare(&port_warnings, &unmodified_warnings));
-    test(program, &port, cx, result)
+    Ok(())
 }
 
 /// The port's warnings against the unmodified program's: one warning is a (lint, file,

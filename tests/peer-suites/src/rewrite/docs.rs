@@ -88,23 +88,20 @@ fn doc_lines(src: &str, tokens: TokenStream, out: &mut Vec<DocLine>) {
     let tts: Vec<TokenTree> = tokens.into_iter().collect();
     for (i, tt) in tts.iter().enumerate() {
         let TokenTree::Group(g) = tt else { continue };
-        let after_hash = matches!(tts.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '#')
-            || matches!(tts.get(i.wrapping_sub(1)), Some(TokenTree::Punct(p)) if p.as_char() == '!');
+        let after_hash = i.checked_sub(1).and_then(|j| tts.get(j)).is_some_and(
+            |t| matches!(t, TokenTree::Punct(p) if p.as_char() == '#' || p.as_char() == '!'),
+        );
         let is_doc = g.delimiter() == Delimiter::Bracket
             && matches!(g.stream().into_iter().next(), Some(TokenTree::Ident(id)) if id == "doc");
-        if after_hash && is_doc {
+        let comment = &src[g.span().byte_range()];
+        if after_hash && is_doc && (comment.starts_with("///") || comment.starts_with("//!")) {
             let range = g.span().byte_range();
-            let comment = &src[range.clone()];
-            if comment.starts_with("///") || comment.starts_with("//!") {
-                out.push(DocLine {
-                    text: range.start + 3..range.end,
-                    line: g.span().start().line,
-                    inner: comment.starts_with("//!"),
-                });
-                continue;
-            }
-        }
-        if let TokenTree::Group(g) = tt {
+            out.push(DocLine {
+                text: range.start + 3..range.end,
+                line: g.span().start().line,
+                inner: comment.starts_with("//!"),
+            });
+        } else {
             doc_lines(src, g.stream(), out);
         }
     }
