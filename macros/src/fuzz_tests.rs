@@ -353,7 +353,10 @@ fn expansions_bind_only_prefixed_names() {
             ),
         ),
         ("try_join!", quote!(a(), b())),
-        ("select! watched", quote!(@[::patience] @watch a = f() => a, b = g() => b)),
+        (
+            "select! watched",
+            quote!(@[::patience] @watch a = f() => a, b = g() => b),
+        ),
         ("join! watched", quote!(@[::patience] @watch a(), b())),
         ("try_join! watched", quote!(@[::patience] @watch a(), b())),
     ];
