@@ -4,6 +4,8 @@
 //! - [`#[patience::main]`](macro@main) and [`#[patience::test]`](macro@test): run an
 //!   `async fn` on [`block_on`] (the embedded runtime), tokio or smol.
 //! - [`block_on`]: the embedded current-thread runtime.
+//! - [`collections`]: runtime-sized sets of futures ([`join_all`], [`try_join_all`],
+//!   [`select_all`], [`FutureSet`], and bounded forms), linear to millions of futures.
 //!
 //! ```
 //! #[patience::main]
@@ -17,9 +19,17 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 mod block_on;
 
 pub use crate::block_on::block_on;
+
+pub mod collections;
+pub use crate::collections::{
+    BufferUnordered, FutureSet, JoinAll, JoinAllLimited, SelectAll, TryJoinAll, buffer_unordered,
+    join_all, join_all_limited, select_all, try_join_all,
+};
 
 #[doc(hidden)]
 pub mod __private;
