@@ -110,25 +110,23 @@ impl Chunk {
     }
 }
 
-/// The chunk a waker's data points into, and the child's bit in it.
-///
-/// # Safety
-/// `data` must come from [`ReadyQueue::waker`] (or a clone of such a waker) whose
-/// reference keeps the chunk alive for `'a`.
-unsafe fn chunk_of<'a>(data: *const ()) -> (&'a Chunk, usize) {
+/// The chunk a waker's data points into (with the provenance of the chunk's
+/// allocation, which `data` carries), and the child's bit in it.
+fn chunk_of(data: *const ()) -> (*const Chunk, usize) {
     let bit = data.addr() % ALIGN;
-    let chunk = data.map_addr(|a| a - bit).cast::<Chunk>();
-    // SAFETY: `data` is the address of byte `bit < ALIGN` of a live, aligned chunk, so
-    // rounding it down gives the chunk, with the provenance of its allocation.
-    (unsafe { &*chunk }, bit)
+    (data.map_addr(|a| a - bit).cast::<Chunk>(), bit)
 }
 
-const VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
+/// A `static`, not a `const`: one address, so that `Waker::will_wake` (which compares
+/// vtable addresses) holds between a waker and its clones.
+static VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake_by_ref, drop_waker);
 
 fn clone_waker(data: *const ()) -> RawWaker {
-    // SAFETY: the waker being cloned holds a reference to its chunk (or is borrowed
-    // from the collection, which holds one).
-    let (chunk, _) = unsafe { chunk_of(data) };
+    let (chunk, _) = chunk_of(data);
+    // SAFETY: every waker with this vtable points at byte `bit < ALIGN` of a chunk it
+    // keeps alive (a clone holds a reference; a borrowed one, from `ReadyQueue::waker`,
+    // lives no longer than the collection's reference): `chunk` is that live chunk.
+    let chunk = unsafe { &*chunk };
     // Relaxed: a new reference is made from an existing one, as `Arc::clone` does.
     if chunk.refs.fetch_add(1, Ordering::Relaxed) > isize::MAX as usize {
         too_many_wakers();
@@ -142,32 +140,28 @@ fn wake(data: *const ()) {
 }
 
 fn wake_by_ref(data: *const ()) {
+    let (chunk, bit) = chunk_of(data);
     // SAFETY: as in `clone_waker`.
-    let (chunk, bit) = unsafe { chunk_of(data) };
-    chunk.wake(bit);
+    unsafe { &*chunk }.wake(bit);
 }
 
 fn drop_waker(data: *const ()) {
-    // SAFETY: the waker being dropped owns one reference, given back here.
-    let (chunk, _) = unsafe { chunk_of(data) };
-    release(NonNull::from(chunk));
+    // The waker being dropped owns one reference, given back here.
+    release(chunk_of(data).0);
 }
 
-/// Gives back one reference to `chunk`; frees it with the last one.
-fn release(chunk: NonNull<Chunk>) {
+/// Gives back one reference to `chunk` (the caller's); frees it with the last one.
+fn release(chunk: *const Chunk) {
     // SAFETY: the caller owns a reference, so the chunk is alive until this decrement.
     // Release: our uses of the chunk happen before the free below, on any thread.
-    if unsafe { chunk.as_ref() }
-        .refs
-        .fetch_sub(1, Ordering::Release)
-        != 1
-    {
+    if unsafe { &*chunk }.refs.fetch_sub(1, Ordering::Release) != 1 {
         return;
     }
     // Acquire: pairs with every other holder's release above.
     fence(Ordering::Acquire);
-    // SAFETY: that was the last reference; the chunk came from `Box::into_raw`.
-    drop(unsafe { Box::from_raw(chunk.as_ptr()) });
+    // SAFETY: that was the last reference; the chunk came from `Box::leak`, and
+    // `chunk` carries that pointer's provenance (see `chunk_of`).
+    drop(unsafe { Box::from_raw(chunk.cast_mut()) });
 }
 
 /// Aborts (a panic while panicking) instead of letting a reference count overflow.
@@ -201,7 +195,7 @@ impl Deref for ChunkRef {
 
 impl Drop for ChunkRef {
     fn drop(&mut self) {
-        release(self.0);
+        release(self.0.as_ptr());
     }
 }
 
