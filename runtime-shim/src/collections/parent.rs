@@ -81,22 +81,33 @@ impl Parent {
         }
         // Cloned before owning the cell: cloning runs user code.
         let fresh = waker.clone();
-        let mut from = state;
-        loop {
-            if from != EMPTY && from != FULL {
-                // A producer is taking the waker: it will wake the previous one, which
-                // may not be this task's. Poll again; the next poll installs this one.
-                return waker.wake_by_ref();
-            }
-            // Acquire: see the cell as the last owner left it.
-            match self.state.compare_exchange_weak(
-                from,
-                REGISTERING,
-                Ordering::Acquire,
-                Ordering::Acquire,
-            ) {
-                Ok(_) => break,
-                Err(now) => from = now,
+        if state == EMPTY {
+            // Nobody owns an empty cell (a producer only takes it from `FULL`), so a
+            // plain store claims it: one read-modify-write less on the common path (a
+            // poll after a wake-up took the waker). A producer that marks `EMPTY` as
+            // `WAKING` meanwhile undoes its mark with an exchange that then fails, so
+            // it never overwrites this store. The load above acquired the cell as the
+            // last producer left it.
+            self.state.store(REGISTERING, Ordering::Relaxed);
+        } else {
+            let mut from = state;
+            loop {
+                if from != EMPTY && from != FULL {
+                    // A producer is taking the waker: it will wake the previous one,
+                    // which may not be this task's. Poll again; the next poll installs
+                    // this one.
+                    return waker.wake_by_ref();
+                }
+                // Acquire: see the cell as the last owner left it.
+                match self.state.compare_exchange_weak(
+                    from,
+                    REGISTERING,
+                    Ordering::Acquire,
+                    Ordering::Acquire,
+                ) {
+                    Ok(_) => break,
+                    Err(now) => from = now,
+                }
             }
         }
         // SAFETY: in `REGISTERING` the consumer owns the cell: producers that arrive now
@@ -150,9 +161,15 @@ impl Parent {
                 waker
             }
             EMPTY => {
-                // Taken by someone else since our load; undo our mark. Nobody else
-                // changes a state that has `WAKING` added to `EMPTY`.
-                self.state.store(EMPTY, Ordering::Release);
+                // Taken by someone else since our load: undo our mark, unless the
+                // consumer has claimed the cell meanwhile (`register` stores
+                // `REGISTERING` over it; then the exchange fails and we leave).
+                let _ = self.state.compare_exchange(
+                    WAKING,
+                    EMPTY,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
                 None
             }
             // `REGISTERING`: the consumer sees our mark and wakes its task.
