@@ -143,7 +143,7 @@ fn select_all_first_poll_finishes_at_the_first_ready_child_in_input_order() {
 #[test]
 #[should_panic(expected = "at least one future")]
 fn select_all_of_nothing_panics() {
-    let _ = patience::select_all(Vec::<std::future::Ready<()>>::new());
+    drop(patience::select_all(Vec::<std::future::Ready<()>>::new()));
 }
 
 #[test]
@@ -192,11 +192,14 @@ fn try_join_all_error_drops_every_other_child_exactly_once_before_returning() {
     assert!(board.drops().iter().all(|&d| d == 1));
 }
 
+/// Makes a future driving a collection over a board's gates.
+type Make<'a> = dyn Fn(&Board) -> Pin<Box<dyn Future<Output = ()> + '_>> + 'a;
+
 #[test]
 fn dropping_collections_midway_drops_every_child_exactly_once() {
     let n = scaled(300);
     let order = shuffled(n, 3);
-    let check = |make: &dyn Fn(&Board) -> Pin<Box<dyn Future<Output = ()> + '_>>| {
+    let check = |make: &Make<'_>| {
         let board = Board::new(n);
         let mut driver = Driver::new(make(&board));
         assert!(driver.poll_until_idle().is_none());

@@ -13,8 +13,8 @@ use alloc::vec::Vec;
 
 /// The collections' source, compiled in this `no_std` crate.
 #[path = "../../../runtime-shim/src/collections/mod.rs"]
-#[allow(dead_code)]
-pub mod source;
+#[allow(dead_code, unused_imports)]
+mod source;
 
 /// `join_all` from patience: the sum of the values, each from its own future.
 pub async fn sum_all(values: &[u32]) -> u32 {
