@@ -293,81 +293,60 @@ impl<F> fmt::Debug for FutureSet<F> {
     }
 }
 
-/// The futures of a [`FutureSet`], by reference ([`FutureSet::iter`]).
-#[derive(Debug)]
-pub struct Iter<'a, F> {
-    running: Flatten<slice::Iter<'a, Vec<Option<F>>>>,
-    waiting: vec_deque::Iter<'a, F>,
-    left: usize,
+/// Defines an iterator over a set's futures: the slots of the running ones, then the
+/// waiting ones.
+macro_rules! futures_iter {
+    ($(#[$doc:meta])* $name:ident<$($l:lifetime,)? F>, $slots:ty, $waiting:ty, $item:ty) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name<$($l,)? F> {
+            running: Flatten<$slots>,
+            waiting: $waiting,
+            left: usize,
+        }
+
+        impl<$($l,)? F> Iterator for $name<$($l,)? F> {
+            type Item = $item;
+
+            fn next(&mut self) -> Option<$item> {
+                // `flatten` skips vacant slots (`None`).
+                let next = self.running.by_ref().flatten().next();
+                let next = next.or_else(|| self.waiting.next())?;
+                self.left -= 1;
+                Some(next)
+            }
+
+            fn size_hint(&self) -> (usize, Option<usize>) {
+                (self.left, Some(self.left))
+            }
+        }
+
+        impl<$($l,)? F> ExactSizeIterator for $name<$($l,)? F> {}
+    };
 }
 
-impl<'a, F> Iterator for Iter<'a, F> {
-    type Item = &'a F;
-
-    fn next(&mut self) -> Option<&'a F> {
-        let next = self.running.by_ref().flatten().next();
-        let next = next.or_else(|| self.waiting.next())?;
-        self.left -= 1;
-        Some(next)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl<F> ExactSizeIterator for Iter<'_, F> {}
-
-/// The futures of a [`FutureSet`], mutably ([`FutureSet::iter_mut`]).
-#[derive(Debug)]
-pub struct IterMut<'a, F> {
-    running: Flatten<slice::IterMut<'a, Vec<Option<F>>>>,
-    waiting: vec_deque::IterMut<'a, F>,
-    left: usize,
-}
-
-impl<'a, F> Iterator for IterMut<'a, F> {
-    type Item = &'a mut F;
-
-    fn next(&mut self) -> Option<&'a mut F> {
-        let next = self.running.by_ref().flatten().next();
-        let next = next.or_else(|| self.waiting.next())?;
-        self.left -= 1;
-        Some(next)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl<F> ExactSizeIterator for IterMut<'_, F> {}
-
-/// The futures of a [`FutureSet`], by value (`FutureSet::into_iter`): running ones,
-/// then waiting ones in order.
-#[derive(Debug)]
-pub struct IntoIter<F> {
-    running: Flatten<vec::IntoIter<Vec<Option<F>>>>,
-    waiting: vec_deque::IntoIter<F>,
-    left: usize,
-}
-
-impl<F> Iterator for IntoIter<F> {
-    type Item = F;
-
-    fn next(&mut self) -> Option<F> {
-        let next = self.running.by_ref().flatten().next();
-        let next = next.or_else(|| self.waiting.next())?;
-        self.left -= 1;
-        Some(next)
-    }
-
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        (self.left, Some(self.left))
-    }
-}
-
-impl<F> ExactSizeIterator for IntoIter<F> {}
+futures_iter!(
+    /// The futures of a [`FutureSet`], by reference ([`FutureSet::iter`]).
+    Iter<'a, F>,
+    slice::Iter<'a, Vec<Option<F>>>,
+    vec_deque::Iter<'a, F>,
+    &'a F
+);
+futures_iter!(
+    /// The futures of a [`FutureSet`], mutably ([`FutureSet::iter_mut`]).
+    IterMut<'a, F>,
+    slice::IterMut<'a, Vec<Option<F>>>,
+    vec_deque::IterMut<'a, F>,
+    &'a mut F
+);
+futures_iter!(
+    /// The futures of a [`FutureSet`], by value (`FutureSet::into_iter`): running ones,
+    /// then waiting ones in order.
+    IntoIter<F>,
+    vec::IntoIter<Vec<Option<F>>>,
+    vec_deque::IntoIter<F>,
+    F
+);
 
 impl<F: Unpin> IntoIterator for FutureSet<F> {
     type Item = F;

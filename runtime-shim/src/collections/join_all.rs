@@ -1,6 +1,7 @@
 //! [`join_all`]: every output of a runtime-sized set of futures, in input order.
 
 use alloc::vec::Vec;
+use core::convert::Infallible;
 use core::fmt;
 use core::future::{Future, IntoFuture};
 use core::pin::Pin;
@@ -50,6 +51,37 @@ impl<F, T> Join<F, T> {
             count,
             running: count,
         }
+    }
+
+    /// One poll: polls the woken children with `poll_child`, keeping their values.
+    /// `Ready(Ok)` once every child has finished, `Ready(Err)` at the first error.
+    pub(super) fn poll_children<E>(
+        &mut self,
+        cx: &Context<'_>,
+        mut poll_child: impl FnMut(Pin<&mut F>, &mut Context<'_>) -> Poll<Result<T, E>>,
+    ) -> Poll<Result<(), E>> {
+        if self.running == 0 {
+            return Poll::Ready(Ok(()));
+        }
+        self.children.begin(cx);
+        while let Some((index, waker)) = self.children.next() {
+            let Some(child) = self.children.slab.future(index) else {
+                continue;
+            };
+            match poll_child(child, &mut Context::from_waker(&waker)) {
+                Poll::Pending => {}
+                Poll::Ready(Ok(value)) => {
+                    self.children.slab.set(index, Joined::Done(value));
+                    self.running -= 1;
+                    if self.running == 0 {
+                        return Poll::Ready(Ok(()));
+                    }
+                }
+                Poll::Ready(Err(error)) => return Poll::Ready(Err(error)),
+            }
+        }
+        self.children.end(cx);
+        Poll::Pending
     }
 
     /// The outputs in input order, once every child has finished.
@@ -181,27 +213,13 @@ impl<F: Future> Future for JoinAll<F> {
             .join
             .as_mut()
             .expect("`JoinAll` polled after completion");
-        if join.running > 0 {
-            join.children.begin(cx);
-            while let Some((index, waker)) = join.children.next() {
-                let Some(child) = join.children.slab.future(index) else {
-                    continue;
-                };
-                if let Poll::Ready(output) = child.poll(&mut Context::from_waker(&waker)) {
-                    join.children.slab.set(index, Joined::Done(output));
-                    join.running -= 1;
-                    if join.running == 0 {
-                        break;
-                    }
-                }
-            }
-            if join.running > 0 {
-                join.children.end(cx);
-                return Poll::Pending;
+        match join.poll_children::<Infallible>(cx, |child, cx| child.poll(cx).map(Ok)) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(_) => {
+                let join = this.join.take().expect("checked above");
+                Poll::Ready(join.outputs())
             }
         }
-        let join = this.join.take().expect("checked above");
-        Poll::Ready(join.outputs())
     }
 }
 

@@ -9,7 +9,7 @@ use core::task::{Context, Poll};
 
 use futures_core::future::TryFuture;
 
-use super::join_all::{Join, Joined};
+use super::join_all::Join;
 
 /// Future for [`try_join_all`]: resolves to the `Ok` outputs of all its futures in
 /// input order, or to the first error.
@@ -84,35 +84,18 @@ impl<F: TryFuture> Future for TryJoinAll<F> {
             .join
             .as_mut()
             .expect("`TryJoinAll` polled after completion");
-        if join.running > 0 {
-            join.children.begin(cx);
-            while let Some((index, waker)) = join.children.next() {
-                let Some(child) = join.children.slab.future(index) else {
-                    continue;
-                };
-                match child.try_poll(&mut Context::from_waker(&waker)) {
-                    Poll::Pending => {}
-                    Poll::Ready(Ok(value)) => {
-                        join.children.slab.set(index, Joined::Done(value));
-                        join.running -= 1;
-                        if join.running == 0 {
-                            break;
-                        }
-                    }
-                    Poll::Ready(Err(error)) => {
-                        // Every other child goes before the error is returned.
-                        this.join = None;
-                        return Poll::Ready(Err(error));
-                    }
-                }
+        match join.poll_children(cx, TryFuture::try_poll) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(Ok(())) => {
+                let join = this.join.take().expect("checked above");
+                Poll::Ready(Ok(join.outputs()))
             }
-            if join.running > 0 {
-                join.children.end(cx);
-                return Poll::Pending;
+            Poll::Ready(Err(error)) => {
+                // Every other child goes before the error is returned.
+                this.join = None;
+                Poll::Ready(Err(error))
             }
         }
-        let join = this.join.take().expect("checked above");
-        Poll::Ready(Ok(join.outputs()))
     }
 }
 

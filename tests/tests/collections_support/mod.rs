@@ -7,7 +7,9 @@ use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::task::{Context, Poll, Wake, Waker};
+use std::task::{Context, Poll, Waker};
+
+use futures::task::{ArcWake, waker};
 
 /// Scales a count down under Miri, which is slow.
 pub fn scaled(n: usize) -> usize {
@@ -111,12 +113,9 @@ impl Drop for Gate {
 #[derive(Default)]
 pub struct WakeCount(AtomicUsize);
 
-impl Wake for WakeCount {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.0.fetch_add(1, Ordering::SeqCst);
+impl ArcWake for WakeCount {
+    fn wake_by_ref(count: &Arc<Self>) {
+        count.0.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -138,7 +137,7 @@ impl<F: Future> Driver<F> {
         let wakes = Arc::new(WakeCount::default());
         Driver {
             future: Box::pin(future),
-            waker: Waker::from(wakes.clone()),
+            waker: waker(wakes.clone()),
             wakes,
         }
     }
@@ -164,15 +163,19 @@ impl<F: Future> Driver<F> {
     }
 }
 
-/// `0..n` in a shuffled order, the same on every run (xorshift).
+/// `0..n` in a shuffled order, the same on every run (splitmix64 draws).
 pub fn shuffled(n: usize, seed: u64) -> Vec<usize> {
-    let mut state = seed | 1;
+    let mut state = seed;
+    let mut draw = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
     let mut order: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        order.swap(i, (state % (i as u64 + 1)) as usize);
+        order.swap(i, (draw() % (i as u64 + 1)) as usize);
     }
     order
 }
