@@ -12,7 +12,11 @@ mod parent;
 mod ready;
 mod select_all;
 mod slab;
+mod sync;
 mod try_join_all;
+
+#[cfg(all(test, patience_loom))]
+mod loom_tests;
 
 pub use self::future_set::{FutureSet, IntoIter, Iter, IterMut};
 pub use self::join_all::{JoinAll, join_all};

@@ -15,9 +15,9 @@
 // `unsafe` here: the cell is accessed by whoever owns it under the state protocol.
 #![allow(unsafe_code)]
 
-use core::cell::UnsafeCell;
-use core::sync::atomic::{AtomicUsize, Ordering};
 use core::task::Waker;
+
+use super::sync::{AtomicUsize, Ordering, UnsafeCell};
 
 /// No waker in the cell (never installed, or taken by a producer).
 const EMPTY: usize = 0;
@@ -58,7 +58,7 @@ unsafe impl Sync for Parent {}
 unsafe impl Send for Parent {}
 
 impl Parent {
-    pub(super) const fn new() -> Parent {
+    pub(super) fn new() -> Parent {
         Parent {
             state: AtomicUsize::new(EMPTY),
             waker: UnsafeCell::new(None),
@@ -112,7 +112,7 @@ impl Parent {
         }
         // SAFETY: in `REGISTERING` the consumer owns the cell: producers that arrive now
         // only add `WAKING` and leave (see `take`).
-        let old = unsafe { (*self.waker.get()).replace(fresh) };
+        let old = self.waker.with_mut(|w| unsafe { (*w).replace(fresh) });
         *installed = Some(id);
         // Release: the producer that takes the waker from `FULL` sees it written.
         let done =
@@ -123,7 +123,7 @@ impl Parent {
             Err(_) => {
                 // A producer came while we held the cell and left the wake-up to us.
                 // SAFETY: the state is `REGISTERING | WAKING`: still ours.
-                let waker = unsafe { (*self.waker.get()).take() };
+                let waker = self.waker.with_mut(|w| unsafe { (*w).take() });
                 // Release: the next owner sees the cell empty.
                 self.state.store(EMPTY, Ordering::Release);
                 waker
@@ -152,7 +152,7 @@ impl Parent {
             FULL => {
                 // SAFETY: the state went from `FULL` to `FULL | WAKING` by our hand: we own
                 // the cell until we store a new state.
-                let waker = unsafe { (*self.waker.get()).take() };
+                let waker = self.waker.with_mut(|w| unsafe { (*w).take() });
                 // Release: the consumer's next `register` sees the cell empty. A plain
                 // store is enough: a producer whose mark this overwrites pushed its
                 // wake-up after the consumer's last drain, so the poll our wake-up

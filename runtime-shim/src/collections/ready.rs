@@ -36,10 +36,10 @@ use alloc::vec::Vec;
 use core::mem::ManuallyDrop;
 use core::ops::Deref;
 use core::ptr::NonNull;
-use core::sync::atomic::{AtomicUsize, Ordering, fence};
 use core::task::{Context, RawWaker, RawWakerVTable, Waker};
 
 use super::parent::{Parent, WakerId};
+use super::sync::{AtomicUsize, Ordering, fence};
 
 /// Children per chunk: one bit each in a `usize`.
 pub(super) const GROUP: usize = usize::BITS as usize;
