@@ -69,15 +69,16 @@ impl Parent {
     /// calls this; `installed` is its record of the waker it installed last.
     ///
     /// The caller must drain its wake-ups after this call (see `ready.rs`): a producer
-    /// that found no waker relies on it.
-    pub(super) fn register(&self, waker: &Waker, installed: &mut Option<WakerId>) {
+    /// that found no waker relies on it. Returns `false` if the state was left as it was
+    /// (the waker installed last is still in the cell).
+    pub(super) fn register(&self, waker: &Waker, installed: &mut Option<WakerId>) -> bool {
         let id = WakerId::of(waker);
         // Acquire: if a producer took the waker, see the cell as it left it.
         let state = self.state.load(Ordering::Acquire);
         if state == FULL && *installed == Some(id) {
             // Our waker is in the cell. A producer may take it right now; it then wakes
             // a waker equivalent to this one, which is what we want.
-            return;
+            return false;
         }
         // Cloned before owning the cell: cloning runs user code.
         let fresh = waker.clone();
@@ -96,7 +97,8 @@ impl Parent {
                     // A producer is taking the waker: it will wake the previous one,
                     // which may not be this task's. Poll again; the next poll installs
                     // this one.
-                    return waker.wake_by_ref();
+                    waker.wake_by_ref();
+                    return true;
                 }
                 // Acquire: see the cell as the last owner left it.
                 match self.state.compare_exchange_weak(
@@ -134,6 +136,7 @@ impl Parent {
         if let Some(waker) = woken {
             waker.wake();
         }
+        true
     }
 
     /// Takes the installed waker, if there is one to wake. Producers call this (and

@@ -268,8 +268,14 @@ impl ReadyQueue {
     /// chunks woken since the previous poll. Children woken from here on are polled in
     /// the next poll, which their wakers wake the task for.
     pub(super) fn begin(&mut self, cx: &Context<'_>) {
-        self.shared.parent.register(cx.waker(), &mut self.installed);
+        let registered = self.shared.parent.register(cx.waker(), &mut self.installed);
         self.budget = BUDGET;
+        // With the same task waker as before and nothing pushed, skip the swap: a push we
+        // do not see yet found the stack empty after our last swap, so it wakes the task
+        // through the waker registered before that swap, which is still in place.
+        if !registered && self.shared.head.load(Ordering::Relaxed) == 0 {
+            return;
+        }
         // AcqRel: acquire the links the wakers wrote; release, so a waker whose push
         // finds the stack empty sees the task waker registered above.
         let mut group = self.shared.head.swap(0, Ordering::AcqRel);
