@@ -97,7 +97,8 @@ use super::children::Children;
 /// Memory: one slot per future (the future's size, rounded up to a word), 64 slots to
 /// an allocation (smaller allocations for the first few dozen), one 64-byte wake-up
 /// block per 64 slots, and a word per finished-and-not-yet-reused slot. Slots of
-/// finished futures are reused. Nothing is allocated per wake-up or per poll.
+/// finished futures are reused. Nothing is allocated by a wake-up or by a poll (a
+/// [`push`](FutureSet::push) that needs a new slot may allocate).
 ///
 /// Time: a wake-up costs a few atomic operations (setting the future's bit; for the
 /// first future woken in its group of 64 since the last poll, a push onto a lock-free
@@ -109,6 +110,8 @@ pub struct FutureSet<F> {
     children: Children<Option<F>>,
     /// Slots whose future finished, to reuse.
     vacant: Vec<usize>,
+    /// Slots made so far.
+    slots: usize,
     /// Futures in slots (being polled).
     running: usize,
     /// Futures pushed beyond the limit, not started yet.
@@ -134,6 +137,7 @@ impl<F> FutureSet<F> {
         FutureSet {
             children: Children::new(),
             vacant: Vec::new(),
+            slots: 0,
             running: 0,
             waiting: VecDeque::new(),
             limit,
@@ -158,6 +162,9 @@ impl<F> FutureSet<F> {
             Some(index) => self.children.put(index, Some(future)),
             None => {
                 self.children.push(Some(future));
+                // Room for every slot to be vacant: finishing allocates nothing.
+                self.slots += 1;
+                self.vacant.reserve(self.slots - self.vacant.len());
             }
         }
     }

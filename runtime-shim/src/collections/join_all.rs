@@ -183,7 +183,8 @@ pub struct JoinAll<F: Future> {
 /// Memory: the futures, each in a slot as large as the larger of the future and its
 /// output, stored 64 to an allocation (so a large set needs few allocations and no
 /// allocation per future); one 64-byte wake-up block per 64 futures; the output `Vec`
-/// at the end. Nothing is allocated per wake-up or per poll.
+/// at the end. Nothing is allocated by a wake-up or by a poll, except the output `Vec`
+/// by the poll that finishes.
 ///
 /// Time: `n` futures that each finish after one wake-up cost exactly `2n` future polls,
 /// in any wake-up order. A wake-up costs a few atomic operations (setting the future's

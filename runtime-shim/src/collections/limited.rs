@@ -218,8 +218,9 @@ pub struct BufferUnordered<I: Iterator<Item: IntoFuture>> {
 ///
 /// # Cost
 ///
-/// As [`FutureSet`], for `limit` futures: slots are reused, nothing is allocated per
-/// wake-up, and memory does not grow with the length of `iter`.
+/// As [`FutureSet`], for `limit` futures: slots are reused, so once `limit` slots exist
+/// nothing is allocated by a wake-up or a poll, and memory does not grow with the length
+/// of `iter`.
 pub fn buffer_unordered<I>(iter: I, limit: usize) -> BufferUnordered<I::IntoIter>
 where
     I: IntoIterator<Item: IntoFuture>,
