@@ -32,22 +32,31 @@ impl<S: Slot> Children<S> {
     /// returns them with their number.
     pub(super) fn collect(slots: impl Iterator<Item = S>) -> (Children<S>, usize) {
         let mut children = Children::new();
-        children.slab.expect(slots.size_hint().0);
+        let count = children.extend(slots);
+        (children, count)
+    }
+
+    /// Adds children at new indices, to be polled in order in this round or the next
+    /// poll, marking them one group (one atomic operation) at a time; returns how many.
+    /// If `slots` panics, the children of its last group stay unmarked: never polled,
+    /// and dropped with the collection (whose counts do not include them).
+    pub(super) fn extend(&mut self, slots: impl Iterator<Item = S>) -> usize {
+        self.slab.expect(slots.size_hint().0);
         let (mut count, mut group, mut bits) = (0, 0, 0);
         for slot in slots {
-            let index = children.slab.push(slot);
+            let index = self.slab.push(slot);
             count += 1;
             if index / GROUP != group && bits != 0 {
-                children.queue.mark(group, bits);
+                self.queue.mark(group, bits);
                 bits = 0;
             }
             group = index / GROUP;
             bits |= 1 << (index % GROUP);
         }
         if bits != 0 {
-            children.queue.mark(group, bits);
+            self.queue.mark(group, bits);
         }
-        (children, count)
+        count
     }
 
     /// Adds a child (at a new index), to be polled in this round or the next poll.

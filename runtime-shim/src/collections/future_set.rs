@@ -276,6 +276,22 @@ impl<F> Default for FutureSet<F> {
 
 impl<F> Extend<F> for FutureSet<F> {
     fn extend<I: IntoIterator<Item = F>>(&mut self, iter: I) {
+        let mut iter = iter.into_iter();
+        // Into vacant slots first, one at a time.
+        while !self.vacant.is_empty() && self.running < self.limit {
+            match iter.next() {
+                Some(future) => self.push(future),
+                None => return,
+            }
+        }
+        // Then new slots, marked a group at a time.
+        let room = self.limit - self.running;
+        let added = self.children.extend(iter.by_ref().take(room).map(Some));
+        self.terminated &= added == 0;
+        self.running += added;
+        self.slots += added;
+        self.vacant.reserve(self.slots - self.vacant.len());
+        // Beyond the limit: they wait.
         for future in iter {
             self.push(future);
         }
