@@ -78,18 +78,21 @@ impl<S: Slot> Children<S> {
     }
 
     /// Starts a round (a poll of the collection).
+    #[inline]
     pub(super) fn begin(&mut self, cx: &Context<'_>) {
         self.queue.begin(cx);
     }
 
     /// The next child to poll in this round, with the waker to poll it with (which
     /// needs no dropping).
+    #[inline]
     pub(super) fn next(&mut self) -> Option<(usize, ManuallyDrop<Waker>)> {
         let index = self.queue.next()?;
         Some((index, self.queue.waker(index)))
     }
 
     /// Ends a round that returns `Pending` (see [`ReadyQueue::end`]).
+    #[inline]
     pub(super) fn end(&self, cx: &Context<'_>) {
         self.queue.end(cx);
     }

@@ -267,6 +267,7 @@ impl ReadyQueue {
     /// Starts a poll of the collection: installs the task's waker, then takes the
     /// chunks woken since the previous poll. Children woken from here on are polled in
     /// the next poll, which their wakers wake the task for.
+    #[inline]
     pub(super) fn begin(&mut self, cx: &Context<'_>) {
         let registered = self.shared.parent.register(cx.waker(), &mut self.installed);
         self.budget = BUDGET;
@@ -297,6 +298,7 @@ impl ReadyQueue {
 
     /// The next child to poll in this poll of the collection, or `None` when none is
     /// left or the budget is used up.
+    #[inline]
     pub(super) fn next(&mut self) -> Option<usize> {
         if self.budget == 0 {
             return None;
@@ -322,6 +324,7 @@ impl ReadyQueue {
 
     /// Ends a poll that returns `Pending`: if children are left to poll (the budget ran
     /// out), wakes the task so that it polls again after other tasks had their turn.
+    #[inline]
     pub(super) fn end(&self, cx: &Context<'_>) {
         if self.bits != 0 || self.first != 0 {
             cx.waker().wake_by_ref();
@@ -330,6 +333,7 @@ impl ReadyQueue {
 
     /// The waker to poll child `index` with. Valid while this queue lives; dropping it
     /// would do nothing, hence the `ManuallyDrop`.
+    #[inline]
     pub(super) fn waker(&self, index: usize) -> ManuallyDrop<Waker> {
         // From the pointer `Box::leak` gave, with the provenance of the whole chunk.
         let chunk = self.chunks[index / GROUP].0.as_ptr().cast_const();
