@@ -382,9 +382,11 @@ pub fn charts(rows: &[CollectionRow]) -> Vec<(String, String)> {
                 .collect::<Vec<_>>();
             (
                 format!("collections-{}.svg", order.slug()),
-                crate::chart::svg(
+                crate::chart::svg_with(
                     &format!("collections, children {}: ns per child", order.describe()),
                     &series,
+                    "n",
+                    "median ns per child (log)",
                 ),
             )
         })
