@@ -1,5 +1,6 @@
 //! The project's speed and size targets, checked against this run's own ratios.
 
+use crate::collections::{CollectionRow, Order, best_peer};
 use crate::harness::Row;
 
 /// One target and what this run measured for it.
@@ -222,6 +223,76 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
                 holds: None,
             },
         });
+    }
+    v
+}
+
+/// The collections targets: at n = 10,000 in random order at most 0.5x the best peer's
+/// time; time per child at 1,000,000 within 1.5x of that at 10,000; peak heap bytes per
+/// child no more than the best peer's.
+pub fn collections(rows: &[CollectionRow]) -> Vec<Verdict> {
+    let find = |peer: &str, n: usize, order: Order| {
+        rows.iter()
+            .find(|r| r.peer == peer && r.n == n && r.order == order)
+    };
+    let missing = |target: String| Verdict {
+        target,
+        measured: "row missing".to_owned(),
+        holds: None,
+    };
+    let mut v = Vec::new();
+    for ours in ["patience::join_all", "patience::FutureSet"] {
+        let target = format!("collections, n = 10000, random: `{ours}` ≤ 0.5× the best peer");
+        v.push(
+            match (
+                find(ours, 10_000, Order::Random),
+                best_peer(rows, 10_000, Order::Random, |r| r.ns_per_child),
+            ) {
+                (Some(a), Some(b)) => Verdict {
+                    measured: format!("{:.2}× `{}`", a.ns_per_child / b.ns_per_child, b.peer),
+                    holds: Some(a.ns_per_child <= 0.5 * b.ns_per_child),
+                    target,
+                },
+                _ => missing(target),
+            },
+        );
+        for order in [Order::InOrder, Order::Random] {
+            let target = format!(
+                "collections, {}: `{ours}` ns/child at n = 1000000 ≤ 1.5× at n = 10000",
+                order.slug()
+            );
+            v.push(
+                match (find(ours, 1_000_000, order), find(ours, 10_000, order)) {
+                    (Some(big), Some(small)) => Verdict {
+                        measured: format!("{:.2}×", big.ns_per_child / small.ns_per_child),
+                        holds: Some(big.ns_per_child <= 1.5 * small.ns_per_child),
+                        target,
+                    },
+                    _ => missing(target),
+                },
+            );
+        }
+        for n in [10_000, 1_000_000] {
+            let target = format!(
+                "collections, n = {n}, random: `{ours}` peak bytes/child ≤ the best peer's"
+            );
+            v.push(
+                match (
+                    find(ours, n, Order::Random),
+                    best_peer(rows, n, Order::Random, |r| r.peak_bytes_per_child),
+                ) {
+                    (Some(a), Some(b)) => Verdict {
+                        measured: format!(
+                            "{:.1} vs {:.1} (`{}`)",
+                            a.peak_bytes_per_child, b.peak_bytes_per_child, b.peer
+                        ),
+                        holds: Some(a.peak_bytes_per_child <= b.peak_bytes_per_child),
+                        target,
+                    },
+                    _ => missing(target),
+                },
+            );
+        }
     }
     v
 }
