@@ -185,7 +185,10 @@ impl Drop for Enter<'_> {
 #[cfg_attr(feature = "watch", track_caller)]
 pub fn block_on<F: IntoFuture>(future: F) -> F::Output {
     #[cfg(feature = "watch")]
-    let site = Some(crate::watch::for_caller(core::panic::Location::caller()));
+    let site = Some(crate::watch::at_caller(
+        "block_on",
+        core::panic::Location::caller(),
+    ));
     #[cfg(not(feature = "watch"))]
     let site = None;
     run(future, site)

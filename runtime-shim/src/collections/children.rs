@@ -18,20 +18,41 @@ use super::slab::{Slab, Slot};
 pub(super) struct Children<S> {
     pub(super) slab: Slab<S>,
     queue: ReadyQueue,
+    /// With `patience::watch`: where the collection was made, for its frames.
+    #[cfg(feature = "watch")]
+    site: &'static crate::watch::Site,
 }
 
+/// With `patience::watch`, a round's frame (popped when dropped); else nothing.
+#[cfg(feature = "watch")]
+pub(super) type Round = crate::watch::Round;
+/// With `patience::watch`, a round's frame (popped when dropped); else nothing.
+#[cfg(not(feature = "watch"))]
+pub(super) struct Round;
+
 impl<S: Slot> Children<S> {
-    pub(super) fn new() -> Children<S> {
+    /// No children yet, for the collection `name` (`"join_all"`, `"FutureSet"`, …): with
+    /// `patience::watch`, its frames are named by it and by its caller's location.
+    #[cfg_attr(feature = "watch", track_caller)]
+    pub(super) fn new(name: &'static str) -> Children<S> {
+        #[cfg(not(feature = "watch"))]
+        let _ = name;
         Children {
             slab: Slab::new(),
             queue: ReadyQueue::new(),
+            #[cfg(feature = "watch")]
+            site: crate::watch::at_caller(name, core::panic::Location::caller()),
         }
     }
 
     /// Children made from `slots`, each to be polled on the first poll, in order;
     /// returns them with their number.
-    pub(super) fn collect(slots: impl Iterator<Item = S>) -> (Children<S>, usize) {
-        let mut children = Children::new();
+    #[cfg_attr(feature = "watch", track_caller)]
+    pub(super) fn collect(
+        name: &'static str,
+        slots: impl Iterator<Item = S>,
+    ) -> (Children<S>, usize) {
+        let mut children = Children::new(name);
         let count = children.extend(slots);
         (children, count)
     }
@@ -77,17 +98,26 @@ impl<S: Slot> Children<S> {
         self.queue.mark(index / GROUP, 1 << (index % GROUP));
     }
 
-    /// Starts a round (a poll of the collection).
+    /// Starts a round (a poll of the collection); keep the returned value until the
+    /// round ends (with `patience::watch`, it is the round's frame).
     #[inline]
-    pub(super) fn begin(&mut self, cx: &Context<'_>) {
+    pub(super) fn begin(&mut self, cx: &Context<'_>) -> Round {
         self.queue.begin(cx);
+        #[cfg(feature = "watch")]
+        return crate::watch::Round::begin(self.site);
+        #[cfg(not(feature = "watch"))]
+        Round
     }
 
     /// The next child to poll in this round, with the waker to poll it with (which
     /// needs no dropping).
     #[inline]
-    pub(super) fn next(&mut self) -> Option<(usize, ManuallyDrop<Waker>)> {
+    pub(super) fn next(&mut self, round: &Round) -> Option<(usize, ManuallyDrop<Waker>)> {
         let index = self.queue.next()?;
+        #[cfg(feature = "watch")]
+        round.child(index);
+        #[cfg(not(feature = "watch"))]
+        let Round = round;
         Some((index, self.queue.waker(index)))
     }
 

@@ -123,6 +123,7 @@ pub struct FutureSet<F> {
 
 impl<F> FutureSet<F> {
     /// An empty set, without a limit.
+    #[cfg_attr(feature = "watch", track_caller)]
     pub fn new() -> FutureSet<F> {
         FutureSet::with_limit(usize::MAX)
     }
@@ -132,10 +133,11 @@ impl<F> FutureSet<F> {
     /// # Panics
     ///
     /// If `limit` is 0.
+    #[cfg_attr(feature = "watch", track_caller)]
     pub fn with_limit(limit: usize) -> FutureSet<F> {
         assert!(limit > 0, "a `FutureSet`'s limit must be at least 1");
         FutureSet {
-            children: Children::new(),
+            children: Children::new("FutureSet"),
             vacant: Vec::new(),
             slots: 0,
             running: 0,
@@ -226,8 +228,8 @@ impl<F: Future> FutureSet<F> {
             self.terminated = true;
             return Poll::Ready(None);
         }
-        self.children.begin(cx);
-        while let Some((index, waker)) = self.children.next() {
+        let round = self.children.begin(cx);
+        while let Some((index, waker)) = self.children.next(&round) {
             let Some(child) = self.children.slab.future(index) else {
                 continue;
             };
@@ -299,6 +301,7 @@ impl<F> Extend<F> for FutureSet<F> {
 }
 
 impl<F> FromIterator<F> for FutureSet<F> {
+    #[cfg_attr(feature = "watch", track_caller)]
     fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
         let mut set = FutureSet::new();
         set.extend(iter);

@@ -44,8 +44,9 @@ pub(super) struct Join<F, T> {
 }
 
 impl<F, T> Join<F, T> {
-    pub(super) fn new(futures: impl Iterator<Item = F>) -> Join<F, T> {
-        let (children, count) = Children::collect(futures.map(Joined::Running));
+    #[cfg_attr(feature = "watch", track_caller)]
+    pub(super) fn new(name: &'static str, futures: impl Iterator<Item = F>) -> Join<F, T> {
+        let (children, count) = Children::collect(name, futures.map(Joined::Running));
         Join {
             children,
             count,
@@ -63,8 +64,8 @@ impl<F, T> Join<F, T> {
         if self.running == 0 {
             return Poll::Ready(Ok(()));
         }
-        self.children.begin(cx);
-        while let Some((index, waker)) = self.children.next() {
+        let round = self.children.begin(cx);
+        while let Some((index, waker)) = self.children.next(&round) {
             let Some(child) = self.children.slab.future(index) else {
                 continue;
             };
@@ -191,13 +192,17 @@ pub struct JoinAll<F: Future> {
 /// bit, and for the first future woken in its group since the last poll, a push onto a
 /// lock-free stack), and the task is woken only by the first future woken since the
 /// join's last poll. Cloning a future's waker costs one atomic increment.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn join_all<I>(iter: I) -> JoinAll<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture,
 {
     JoinAll {
-        join: Some(Join::new(iter.into_iter().map(IntoFuture::into_future))),
+        join: Some(Join::new(
+            "join_all",
+            iter.into_iter().map(IntoFuture::into_future),
+        )),
     }
 }
 
@@ -225,6 +230,7 @@ impl<F: Future> Future for JoinAll<F> {
 }
 
 impl<F: IntoFuture> FromIterator<F> for JoinAll<F::IntoFuture> {
+    #[cfg_attr(feature = "watch", track_caller)]
     fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
         join_all(iter)
     }

@@ -82,6 +82,7 @@ pub struct JoinAllLimited<I: Iterator<Item: IntoFuture>> {
 /// As [`join_all`](super::join_all#cost), for `limit` futures: their slots are reused.
 /// Outputs are kept in a `Vec<Option<T>>` that grows with the input, and is turned into
 /// the returned `Vec<T>` in place.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn join_all_limited<I>(iter: I, limit: usize) -> JoinAllLimited<I::IntoIter>
 where
     I: IntoIterator<Item: IntoFuture>,
@@ -90,7 +91,7 @@ where
     JoinAllLimited {
         inputs: iter.into_iter().fuse(),
         limit,
-        children: Children::new(),
+        children: Children::new("join_all_limited"),
         origin: Vec::new(),
         vacant: Vec::new(),
         running: 0,
@@ -135,8 +136,8 @@ impl<I: Iterator<Item: IntoFuture>> Future for JoinAllLimited<I> {
         let this = self.get_mut();
         assert!(!this.finished, "`JoinAllLimited` polled after completion");
         this.refill();
-        this.children.begin(cx);
-        while let Some((slot, waker)) = this.children.next() {
+        let round = this.children.begin(cx);
+        while let Some((slot, waker)) = this.children.next(&round) {
             let Some(child) = this.children.slab.future(slot) else {
                 continue;
             };
@@ -221,6 +222,7 @@ pub struct BufferUnordered<I: Iterator<Item: IntoFuture>> {
 /// As [`FutureSet`], for `limit` futures: slots are reused, so once `limit` slots exist
 /// nothing is allocated by a wake-up or a poll, and memory does not grow with the length
 /// of `iter`.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn buffer_unordered<I>(iter: I, limit: usize) -> BufferUnordered<I::IntoIter>
 where
     I: IntoIterator<Item: IntoFuture>,

@@ -15,6 +15,9 @@ pub struct SelectAll<F> {
     futures: Vec<F>,
     /// `None` once finished.
     queue: Option<ReadyQueue>,
+    /// With `patience::watch`: where the select was made, for its frames.
+    #[cfg(feature = "watch")]
+    site: &'static crate::watch::Site,
 }
 
 /// Waits for the first of a runtime-sized set of futures to finish; returns its output,
@@ -74,6 +77,7 @@ pub struct SelectAll<F> {
 /// The `Vec` of futures (collected from `iter`), one 64-byte wake-up block per 64
 /// futures. A wake-up costs a few atomic operations and no allocation; `n` futures cost
 /// `n` polls on the first poll, then one poll per woken future.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn select_all<I>(iter: I) -> SelectAll<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
@@ -92,6 +96,8 @@ where
     SelectAll {
         futures,
         queue: Some(queue),
+        #[cfg(feature = "watch")]
+        site: crate::watch::at_caller("select_all", core::panic::Location::caller()),
     }
 }
 
@@ -111,7 +117,11 @@ impl<F: Future + Unpin> Future for SelectAll<F> {
             return Poll::Pending;
         };
         queue.begin(cx);
+        #[cfg(feature = "watch")]
+        let round = crate::watch::Round::begin(this.site);
         while let Some(index) = queue.next() {
+            #[cfg(feature = "watch")]
+            round.child(index);
             let Some(future) = this.futures.get_mut(index) else {
                 continue;
             };
@@ -129,6 +139,7 @@ impl<F: Future + Unpin> Future for SelectAll<F> {
 }
 
 impl<F: IntoFuture<IntoFuture: Unpin>> FromIterator<F> for SelectAll<F::IntoFuture> {
+    #[cfg_attr(feature = "watch", track_caller)]
     fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
         select_all(iter)
     }

@@ -62,13 +62,17 @@ pub struct TryJoinAll<F: TryFuture> {
 /// As [`join_all`](super::join_all#cost): `2n` future polls for `n` futures that each
 /// finish after one wake-up, a few atomic operations per wake-up, no allocation per
 /// wake-up. An error costs dropping the other futures.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn try_join_all<I>(iter: I) -> TryJoinAll<<I::Item as IntoFuture>::IntoFuture>
 where
     I: IntoIterator,
     I::Item: IntoFuture<IntoFuture: TryFuture>,
 {
     TryJoinAll {
-        join: Some(Join::new(iter.into_iter().map(IntoFuture::into_future))),
+        join: Some(Join::new(
+            "try_join_all",
+            iter.into_iter().map(IntoFuture::into_future),
+        )),
     }
 }
 
@@ -103,6 +107,7 @@ impl<F> FromIterator<F> for TryJoinAll<F::IntoFuture>
 where
     F: IntoFuture<IntoFuture: TryFuture>,
 {
+    #[cfg_attr(feature = "watch", track_caller)]
     fn from_iter<I: IntoIterator<Item = F>>(iter: I) -> Self {
         try_join_all(iter)
     }

@@ -202,3 +202,46 @@ pub(crate) fn parking(parked: bool) {
         frames.parked_since_ms.store(since, Ordering::Release);
     }
 }
+
+/// A watched poll of a collection (`join_all`, `FutureSet`, …): its frame is on the
+/// thread's stack until dropped, and [`Round::child`] names the child being polled.
+#[cfg(feature = "watch")]
+pub(crate) struct Round {
+    frames: Option<&'static ThreadFrames>,
+    slot: Option<&'static FrameSlot>,
+    depth: usize,
+}
+
+#[cfg(feature = "watch")]
+impl Round {
+    /// Pushes the frame of a poll of the collection made at `site`.
+    #[inline]
+    pub(crate) fn begin(site: &'static Site) -> Round {
+        let frames = frames::current();
+        let depth = frames.map_or(0, |frames| frames.push(site.id()));
+        Round {
+            frames,
+            slot: frames.and_then(|frames| frames.slot(depth)),
+            depth,
+        }
+    }
+
+    /// Child `index` is polled now.
+    #[inline]
+    pub(crate) fn child(&self, index: usize) {
+        if let Some(slot) = self.slot {
+            slot.child
+                .store(index.try_into().unwrap_or(NO_CHILD - 1), Ordering::Relaxed);
+        }
+    }
+}
+
+#[cfg(feature = "watch")]
+impl Drop for Round {
+    #[inline]
+    fn drop(&mut self) {
+        if let Some(frames) = self.frames {
+            leave(frames, self.depth);
+        }
+    }
+}

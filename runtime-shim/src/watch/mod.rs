@@ -45,9 +45,9 @@ pub use self::report::{Child, Dump, Place, Report, ReportKind, Waiting};
 #[doc(hidden)]
 pub use self::handle::{Polling, Watch, top};
 #[cfg(feature = "watch")]
-pub(crate) use self::handle::{in_frame, parking};
+pub(crate) use self::handle::{Round, in_frame, parking};
 #[cfg(feature = "watch")]
-pub(crate) use self::site::for_caller;
+pub(crate) use self::site::at_caller;
 #[doc(hidden)]
 pub use self::site::{ChildSite, Site};
 

@@ -104,15 +104,24 @@ impl Place {
             file: site.file(),
             line,
             column,
-            child: child.and_then(|index| {
-                let child = site.children().get(index)?;
-                let (line, column) = child.location();
-                Some(Child {
+            // A collection's children have no expression of their own: they are named by
+            // their index, at the collection's location.
+            child: child.map(|index| match site.children().get(index) {
+                Some(child) => {
+                    let (line, column) = child.location();
+                    Child {
+                        index,
+                        text: child.text(),
+                        line,
+                        column,
+                    }
+                }
+                None => Child {
                     index,
-                    text: child.text(),
+                    text: "",
                     line,
                     column,
-                })
+                },
             }),
         }
     }
@@ -135,11 +144,12 @@ impl fmt::Display for Place {
                 } else {
                     "child"
                 };
-                write!(
-                    f,
-                    "{} {word} {} `{}` at {}:{}:{}",
-                    self.macro_name, child.index, child.text, self.file, child.line, child.column
-                )
+                let (name, index) = (self.macro_name, child.index);
+                match child.text {
+                    "" => write!(f, "{name} {word} {index}")?,
+                    text => write!(f, "{name} {word} {index} `{text}`")?,
+                }
+                write!(f, " at {}:{}:{}", self.file, child.line, child.column)
             }
             None => write!(
                 f,

@@ -125,22 +125,33 @@ pub(crate) fn lookup(id: u32) -> Option<&'static Site> {
         .copied()
 }
 
+/// A site for a call of a function (`block_on`, `join_all`, `FutureSet::new`, …) at
+/// its caller's location, made once per name and location.
 #[cfg(feature = "watch")]
-/// A site for a `block_on` call (from its caller's location), made once per location.
-pub(crate) fn for_caller(location: &'static core::panic::Location<'static>) -> &'static Site {
-    static CALLERS: Mutex<Vec<(&'static core::panic::Location<'static>, &'static Site)>> =
-        Mutex::new(Vec::new());
+pub(crate) fn at_caller(
+    name: &'static str,
+    location: &'static core::panic::Location<'static>,
+) -> &'static Site {
+    type Callers = Vec<(
+        &'static str,
+        &'static core::panic::Location<'static>,
+        &'static Site,
+    )>;
+    static CALLERS: Mutex<Callers> = Mutex::new(Vec::new());
     let mut callers = CALLERS.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some((_, site)) = callers.iter().find(|(l, _)| *l == location) {
+    if let Some((_, _, site)) = callers
+        .iter()
+        .find(|(n, l, _)| *n == name && *l == location)
+    {
         return site;
     }
     let site: &'static Site = std::boxed::Box::leak(std::boxed::Box::new(Site::new(
-        "block_on",
+        name,
         location.file(),
         location.line(),
         location.column(),
         &[],
     )));
-    callers.push((location, site));
+    callers.push((name, location, site));
     site
 }

@@ -160,3 +160,49 @@ async fn on_smol_a_slow_branch_is_reported() {
     let child = slow[0].chain[1].child.as_ref().unwrap();
     assert_eq!((child.index, child.line, child.column), (0, line, 13));
 }
+
+#[test]
+fn a_slow_child_of_join_all_is_reported_at_the_join_all_call() {
+    let _guard = watched(Duration::from_millis(10), Duration::from_secs(60));
+    let line = line!() + 2;
+    let outputs = patience::block_on(async {
+        patience::join_all(vec![blocking(0, 1), blocking(40, 2), blocking(0, 3)]).await
+    });
+    assert_eq!(outputs, [1, 2, 3]);
+    let reports = take();
+    let slow = slow_polls(&reports);
+    assert_eq!(slow.len(), 1, "{reports:#?}");
+    let names: Vec<_> = slow[0].chain.iter().map(|p| p.macro_name).collect();
+    assert_eq!(names, ["block_on", "join_all"]);
+    let place = &slow[0].chain[1];
+    assert_eq!((place.line, place.column), (line, 9));
+    // A collection's children have no expression of their own: the child is its index.
+    assert_eq!(place.child.as_ref().map(|c| c.index), Some(1));
+    let text = slow[0].to_string();
+    assert!(
+        text.contains(&format!("join_all child 1 at tests/slow_polls.rs:{line}:9")),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_slow_future_in_a_future_set_is_reported_at_the_set() {
+    let _guard = watched(Duration::from_millis(10), Duration::from_secs(60));
+    let line = line!() + 1;
+    let mut set = patience::FutureSet::new();
+    set.push(blocking(0, 1));
+    set.push(blocking(40, 2));
+    let total = patience::block_on(async {
+        let mut total = 0;
+        while let Some(v) = set.next().await {
+            total += v;
+        }
+        total
+    });
+    assert_eq!(total, 3);
+    let reports = take();
+    let slow = slow_polls(&reports);
+    assert_eq!(slow.len(), 1, "{reports:#?}");
+    let place = slow[0].chain.last().unwrap();
+    assert_eq!((place.macro_name, place.line), ("FutureSet", line));
+}
