@@ -33,10 +33,10 @@ pub struct Suite {
     pub rules: Rules,
 }
 
-/// The macro paths only.
-const MACROS: Rules = Rules { paths: false };
-/// The macro paths and the items of `rewrite::PATHS` (`futures::future::join_all`, …).
-const ITEMS: Rules = Rules { paths: true };
+const MACROS: Rules = Rules::MACROS;
+const ITEMS: Rules = Rules::ITEMS;
+#[allow(dead_code)] // its suite comes with its skip list
+const NATIVE: Rules = Rules::NATIVE;
 
 /// Every suite, one line each. To add one: a line here (and, if the file needs a crate
 /// the scratch crate lacks, a line in [`DEV_DEPENDENCIES`]). Later: async-trait's
