@@ -13,6 +13,8 @@ pub struct Diag {
     pub level: String,
     /// As rustc prints it.
     pub rendered: String,
+    /// The lint or error code (`dead_code`, `E0277`), if any.
+    pub code: Option<String>,
     /// The file (relative to the scratch crate), line and byte offset in a suite's own
     /// files that the message points at, following macro expansions back to the call
     /// site.
@@ -106,6 +108,7 @@ fn read_message(scratch: &Path, targets: &[String], msg: &Value, built: &mut Bui
                     target,
                     level,
                     rendered,
+                    code: m["code"]["code"].as_str().map(str::to_owned),
                     location,
                 });
             } else if level == "error" {

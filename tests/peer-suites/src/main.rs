@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use report::{Failure, Kind, ProgramResult, SuiteResult};
-use suites::{How, PENDING, PROGRAMS, SKIPS, SUITES, Suite};
+use suites::{ALLOWED_WARNINGS, How, PENDING, PROGRAMS, SKIPS, SUITES, Suite};
 
 /// How long one suite's test binary may run.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -31,13 +31,16 @@ const ROUNDS: usize = 4;
 const ALLOW_AFTER_REMOVAL: &str = "#![allow(unused_imports, dead_code)]";
 
 const USAGE: &str = "usage: tests/peer-suites/run [--only SUBSTRING] [--suites | --programs] \
-                     [--pending] [--report FILE.md] [--baseline]";
+                     [--pending] [--report FILE.md] [--baseline | --no-skips]";
 
 struct Args {
     only: Option<String>,
     report: Option<PathBuf>,
     /// The files unmodified, against the peers' own macros, with no skips.
     baseline: bool,
+    /// The suites rewritten as usual, but without the skip list and the allowed
+    /// warnings: shows what each entry keeps out.
+    no_skips: bool,
     /// Only the suites, or only the programs.
     suites: bool,
     programs: bool,
@@ -50,6 +53,7 @@ fn args() -> Result<Args, String> {
         only: None,
         report: None,
         baseline: false,
+        no_skips: false,
         suites: true,
         programs: true,
         pending: false,
@@ -60,12 +64,16 @@ fn args() -> Result<Args, String> {
             "--only" => args.only = it.next(),
             "--report" => args.report = it.next().map(PathBuf::from),
             "--baseline" => args.baseline = true,
+            "--no-skips" => args.no_skips = true,
             "--suites" => args.programs = false,
             "--programs" => args.suites = false,
             "--pending" => args.pending = true,
             "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
+    }
+    if args.baseline && args.no_skips {
+        return Err(format!("--baseline has no skips already\n{USAGE}"));
     }
     if !args.suites && !args.programs {
         return Err(format!(
@@ -88,7 +96,14 @@ struct Prepared {
     /// Relative to the target's directory in the scratch crate → text.
     files: BTreeMap<PathBuf, String>,
     failures: Vec<Failure>,
-    removed_skips: usize,
+    /// The skip list's `How::Remove` entries taken out of the file.
+    removed_skips: Vec<String>,
+    /// Those that name nothing in the file.
+    stale_removals: Vec<String>,
+    /// Index in `suites::ALLOWED_WARNINGS` → how many warnings it allowed.
+    allowed: BTreeMap<usize, usize>,
+    /// Whether the skip list and the allowed warnings apply.
+    skips: bool,
     build_error: Option<String>,
     exe: Option<PathBuf>,
 }
@@ -157,7 +172,12 @@ fn run_suites(
     let mut prepared: Vec<Prepared> = all
         .into_iter()
         .filter(|s| args.wants(&scratch::suite_label(s)))
-        .map(|s| prepare(s, &located.dirs[s.peer.package], args.baseline))
+        // The native suite's file, unmodified, is the boxed suite's.
+        .filter(|s| !(args.baseline && s.rules.native))
+        .map(|s| {
+            let skips = !args.baseline && !args.no_skips;
+            prepare(s, &located.dirs[s.peer.package], args.baseline, skips)
+        })
         .collect();
     eprintln!(
         "peer-suites: {} suites prepared ({:.0?})",
@@ -166,10 +186,7 @@ fn run_suites(
     );
     build_all(&scratch_dir, &work.join("target"), &mut prepared)?;
     eprintln!("peer-suites: built ({:.0?})", started.elapsed());
-    Ok(prepared
-        .into_iter()
-        .map(|p| run_suite(p, args.baseline))
-        .collect())
+    Ok(prepared.into_iter().map(run_suite).collect())
 }
 
 fn run_programs(
@@ -193,7 +210,7 @@ fn run_programs(
 }
 
 /// Reads a suite's published files, rewrites them and applies the skip list's removals.
-fn prepare(suite: &'static Suite, package: &Path, baseline: bool) -> Prepared {
+fn prepare(suite: &'static Suite, package: &Path, baseline: bool, skips: bool) -> Prepared {
     let label = scratch::suite_label(suite);
     let target = scratch::target_name(suite);
     let mut p = Prepared {
@@ -201,7 +218,10 @@ fn prepare(suite: &'static Suite, package: &Path, baseline: bool) -> Prepared {
         target,
         files: BTreeMap::new(),
         failures: Vec::new(),
-        removed_skips: 0,
+        removed_skips: Vec::new(),
+        stale_removals: Vec::new(),
+        allowed: BTreeMap::new(),
+        skips,
         build_error: None,
         exe: None,
     };
@@ -236,13 +256,14 @@ fn prepare(suite: &'static Suite, package: &Path, baseline: bool) -> Prepared {
             Err(e) => p.build_error = Some(format!("rewriting {}: {e}", rel.display())),
         }
     }
-    if !baseline {
+    if skips {
         remove_listed(&mut p);
     }
     p
 }
 
-/// Takes out the skip list's `How::Remove` entries.
+/// Takes out the skip list's `How::Remove` entries: test functions by libtest name,
+/// top-level items by description (`mod issue2`).
 fn remove_listed(p: &mut Prepared) {
     let names: Vec<&str> = SKIPS
         .iter()
@@ -257,9 +278,14 @@ fn remove_listed(p: &mut Prepared) {
     let result = items::units(&src).and_then(|units| {
         let chosen: Vec<&items::Unit> = units
             .iter()
-            .filter(|u| u.is_test && names.contains(&u.name.as_str()))
+            .filter(|u| names.contains(&u.name.as_str()))
             .collect();
-        p.removed_skips = chosen.len();
+        p.removed_skips = chosen.iter().map(|u| u.name.clone()).collect();
+        p.stale_removals = names
+            .iter()
+            .filter(|n| !chosen.iter().any(|u| u.name == **n))
+            .map(|n| n.to_string())
+            .collect();
         items::remove(
             &src,
             &chosen,
@@ -312,7 +338,7 @@ fn build_all(scratch: &Path, target_dir: &Path, prepared: &mut [Prepared]) -> Re
                 .collect();
             if let Some(exe) = built.executables.get(&p.target) {
                 p.exe = Some(exe.clone());
-                p.failures.extend(warnings(p, &diags));
+                warnings(p, &diags);
                 continue;
             }
             if round == ROUNDS {
@@ -406,9 +432,9 @@ fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
 }
 
 /// Warnings in a suite's own files: the peers build their tests with `-D warnings`, so
-/// each one is a failure of the item it points at.
-fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
-    let mut out: Vec<Failure> = Vec::new();
+/// each one is a failure of the item it points at, unless `suites::ALLOWED_WARNINGS`
+/// lists it (then it is counted in `p.allowed`).
+fn warnings(p: &mut Prepared, diags: &[&compile::Diag]) {
     for d in diags.iter().filter(|d| d.level == "warning") {
         let name = d.location.as_ref().and_then(|(file, line, byte)| {
             let rel = file
@@ -418,8 +444,12 @@ fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
             items::enclosing(&units, *line, *byte).map(|u| (u.name.clone(), u.is_test))
         });
         let (name, is_test) = name.unwrap_or_else(|| ("(no item)".to_owned(), false));
-        if !out.iter().any(|f| f.test == name) {
-            out.push(Failure::new(
+        if let Some(allowed) = allowance(&p.label, &name, d).filter(|_| p.skips) {
+            *p.allowed.entry(allowed).or_insert(0) += 1;
+            continue;
+        }
+        if !p.failures.iter().any(|f| f.test == name) {
+            p.failures.push(Failure::new(
                 &p.label,
                 &name,
                 Kind::Warning,
@@ -428,20 +458,57 @@ fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
             ));
         }
     }
-    out
 }
 
-fn run_suite(p: Prepared, baseline: bool) -> SuiteResult {
+/// The index in `suites::ALLOWED_WARNINGS` of the entry that allows this warning.
+fn allowance(label: &str, item: &str, d: &compile::Diag) -> Option<usize> {
+    let first = d.rendered.lines().next().unwrap_or_default();
+    ALLOWED_WARNINGS.iter().position(|a| {
+        a.suite == label
+            && a.item == item
+            && d.code.as_deref() == Some(a.lint)
+            && first.strip_prefix("warning: ") == Some(a.message)
+    })
+}
+
+/// The suite's allowed warnings as reported, and its entries that matched no warning
+/// (stale; not checked when something was taken out for not compiling, since that also
+/// adds `#![allow(dead_code, ..)]`).
+fn allowed_warnings(p: &Prepared, result: &mut SuiteResult) {
+    let quarantined = p.failures.iter().any(|f| f.kind == Kind::DoesNotCompile);
+    for (i, a) in ALLOWED_WARNINGS.iter().enumerate() {
+        if a.suite != p.label || !p.skips {
+            continue;
+        }
+        match p.allowed.get(&i) {
+            Some(&count) => result.allowed_warnings.push(report::Allowed {
+                item: a.item,
+                lint: a.lint,
+                count,
+                reason: a.reason,
+            }),
+            None if p.exe.is_some() && !quarantined => result
+                .stale_allowances
+                .push(format!("{} `{}` in `{}`", a.lint, a.message, a.item)),
+            None => {}
+        }
+    }
+}
+
+fn run_suite(p: Prepared) -> SuiteResult {
     let skips: Vec<&str> = SKIPS
         .iter()
-        .filter(|s| !baseline && s.suite == p.label && s.how == How::Run)
+        .filter(|s| p.skips && s.suite == p.label && s.how == How::Run)
         .map(|s| s.test)
         .collect();
-    let mut result = SuiteResult::new(p.label.clone(), p.failures);
-    result.skipped = p.removed_skips;
+    let mut result = SuiteResult::new(p.label.clone(), p.failures.clone());
+    allowed_warnings(&p, &mut result);
+    result.skipped = p.removed_skips.len();
+    result.taken_out = p.removed_skips;
+    result.stale_skips = p.stale_removals;
     result.skip_reasons = SKIPS
         .iter()
-        .filter(|s| !baseline && s.suite == p.label)
+        .filter(|s| p.skips && s.suite == p.label)
         .map(|s| (s.test, s.reason))
         .collect();
     if let Some(e) = p.build_error {
@@ -454,11 +521,12 @@ fn run_suite(p: Prepared, baseline: bool) -> SuiteResult {
     };
     match libtest::run(&exe, &skips, TIMEOUT) {
         Ok(outcomes) => {
-            result.stale_skips = skips
-                .iter()
-                .filter(|s| !outcomes.contains_key(**s))
-                .map(|s| s.to_string())
-                .collect();
+            result.stale_skips.extend(
+                skips
+                    .iter()
+                    .filter(|s| !outcomes.contains_key(**s))
+                    .map(|s| s.to_string()),
+            );
             result.add_outcomes(outcomes);
         }
         Err(e) => result.build_error = Some(e),

@@ -56,6 +56,15 @@ impl Failure {
     }
 }
 
+/// Warnings of one item that `suites::ALLOWED_WARNINGS` lets pass.
+#[derive(Debug, Clone)]
+pub struct Allowed {
+    pub item: &'static str,
+    pub lint: &'static str,
+    pub count: usize,
+    pub reason: &'static str,
+}
+
 pub struct SuiteResult {
     pub label: String,
     pub failures: Vec<Failure>,
@@ -64,6 +73,13 @@ pub struct SuiteResult {
     pub build_error: Option<String>,
     /// Skip-list entries that name no test of the suite (stale after a version bump).
     pub stale_skips: Vec<String>,
+    /// Warnings `suites::ALLOWED_WARNINGS` lets pass.
+    pub allowed_warnings: Vec<Allowed>,
+    /// Its entries for this suite that matched no warning.
+    pub stale_allowances: Vec<String>,
+    /// What the skip list's `How::Remove` entries took out of the file (counted in
+    /// `skipped`).
+    pub taken_out: Vec<String>,
     /// The skip list's entries for this suite: test, reason.
     pub skip_reasons: Vec<(&'static str, &'static str)>,
 }
@@ -77,6 +93,9 @@ impl SuiteResult {
             skipped: 0,
             build_error: None,
             stale_skips: Vec::new(),
+            taken_out: Vec::new(),
+            allowed_warnings: Vec::new(),
+            stale_allowances: Vec::new(),
             skip_reasons: Vec::new(),
         }
     }
@@ -108,7 +127,10 @@ impl SuiteResult {
     }
 
     pub fn ok(&self) -> bool {
-        self.build_error.is_none() && self.failures.is_empty() && self.stale_skips.is_empty()
+        self.build_error.is_none()
+            && self.failures.is_empty()
+            && self.stale_skips.is_empty()
+            && self.stale_allowances.is_empty()
     }
 
     fn line(&self) -> String {
@@ -279,12 +301,24 @@ pub fn print(results: &[SuiteResult], programs: &[ProgramResult]) -> bool {
 }
 
 fn print_failures(r: &SuiteResult) {
+    if !r.taken_out.is_empty() {
+        println!("    taken out (skip list): {}", r.taken_out.join(", "));
+    }
+    for a in &r.allowed_warnings {
+        println!(
+            "    allowed (suites.rs): {} {} warning(s) in {}",
+            a.count, a.lint, a.item
+        );
+    }
     for f in &r.failures {
         let first = f.lines.lines().next().unwrap_or_default();
         println!("    {} ({}): {first}", f.test, f.kind.describe());
     }
     for s in &r.stale_skips {
         println!("    skip list entry `{s}` names no test of this suite");
+    }
+    for s in &r.stale_allowances {
+        println!("    allowed warning {s} did not occur: remove the entry");
     }
 }
 
@@ -318,6 +352,14 @@ pub fn markdown(results: &[SuiteResult], programs: &[ProgramResult]) -> String {
         for (test, reason) in &r.skip_reasons {
             writeln!(md, "- {} `{test}`: {reason}", r.label).unwrap();
         }
+        for a in &r.allowed_warnings {
+            writeln!(
+                md,
+                "- {} `{}`: {} {} warning(s) allowed: {}",
+                r.label, a.item, a.count, a.lint, a.reason
+            )
+            .unwrap();
+        }
     }
     md
 }
@@ -345,6 +387,9 @@ fn failures_md(md: &mut String, r: &SuiteResult) {
     }
     for s in &r.stale_skips {
         writeln!(md, "\n## {}: skip list entry `{s}` names no test", r.label).unwrap();
+    }
+    for s in &r.stale_allowances {
+        writeln!(md, "\n## {}: allowed warning {s} did not occur", r.label).unwrap();
     }
 }
 

@@ -99,16 +99,20 @@ pub fn locate_peers(work: &Path) -> Result<Located, String> {
     Ok(Located { dirs, lock })
 }
 
-/// `tokio macros_select.rs`, as printed.
+/// `tokio macros_select.rs`, as printed (`async-trait test.rs (native)` under the
+/// native rules).
 pub fn suite_label(suite: &Suite) -> String {
     let file = Path::new(suite.file).file_name().unwrap().to_string_lossy();
-    format!("{} {file}", suite.peer.package)
+    let mode = if suite.rules.native { " (native)" } else { "" };
+    format!("{} {file}{mode}", suite.peer.package)
 }
 
-/// The cargo test target of a suite: `tokio__macros_select`.
+/// The cargo test target of a suite: `tokio__macros_select` (`async_trait__test_native`
+/// under the native rules).
 pub fn target_name(suite: &Suite) -> String {
     let stem = Path::new(suite.file).file_stem().unwrap().to_string_lossy();
-    format!("{}__{stem}", suite.peer.package.replace('-', "_"))
+    let mode = if suite.rules.native { "_native" } else { "" };
+    format!("{}__{stem}{mode}", suite.peer.package.replace('-', "_"))
 }
 
 /// The scratch crate's manifest: each of `suites` a `[[test]]`, patience by path (with

@@ -29,18 +29,18 @@ pub struct Suite {
     pub peer: &'static Peer,
     /// Path inside the peer's package, as published in its `.crate`.
     pub file: &'static str,
-    /// Which rewrite rules apply: the macro paths only, or also `rewrite::PATHS`.
+    /// Which rewrite rules apply: the macro paths only, also `rewrite::PATHS`, or with
+    /// async-trait's attribute as the `native` mode.
     pub rules: Rules,
 }
 
-/// The macro paths only.
-const MACROS: Rules = Rules { paths: false };
-/// The macro paths and the items of `rewrite::PATHS` (`futures::future::join_all`, …).
-const ITEMS: Rules = Rules { paths: true };
+const MACROS: Rules = Rules::MACROS;
+const ITEMS: Rules = Rules::ITEMS;
+const NATIVE: Rules = Rules::NATIVE;
 
 /// Every suite, one line each. To add one: a line here (and, if the file needs a crate
-/// the scratch crate lacks, a line in [`DEV_DEPENDENCIES`]). Later: async-trait's
-/// `tests/test.rs` again under the `native` mode.
+/// the scratch crate lacks, a line in [`DEV_DEPENDENCIES`]). A suite with [`NATIVE`]
+/// rules is labelled `(native)`: async-trait's `tests/test.rs` runs twice, once per mode.
 #[rustfmt::skip]
 pub const SUITES: &[Suite] = &[
     Suite { peer: &TOKIO, file: "tests/macros_select.rs", rules: MACROS },
@@ -52,6 +52,7 @@ pub const SUITES: &[Suite] = &[
     Suite { peer: &FUTURES, file: "tests/try_join.rs", rules: MACROS },
     Suite { peer: &FUTURES, file: "tests/future_join.rs", rules: MACROS },
     Suite { peer: &ASYNC_TRAIT, file: "tests/test.rs", rules: MACROS },
+    Suite { peer: &ASYNC_TRAIT, file: "tests/test.rs", rules: NATIVE },
 ];
 
 /// Suites not run yet (only with `--pending`): enable once `patience::join_all`,
@@ -110,17 +111,20 @@ pub enum How {
     /// `--skip <name> --exact` to the test binary: the test compiles, its assertion is
     /// about the peer itself.
     Run,
-    /// The test function is taken out in the rewrite: it does not compile against
-    /// patience, for a listed reason (say so in the reason).
-    #[allow(dead_code)] // no entry needs it today
+    /// Taken out in the rewrite: it does not compile against patience, for a listed
+    /// reason (say so in the reason). `test` is a test function's libtest name, or a
+    /// top-level item as the report names it (`mod issue2`).
     Remove,
 }
 
 /// A test that is not run, and why. The only acceptable reasons: the test asserts a
 /// peer's internal size or RNG, or tokio's coop budget (the lead decided that patience's
-/// select!/join! do not consult it).
+/// select!/join! do not consult it); or, in the native suite, the module is something
+/// the `native` mode cannot express (several of them: what plain `async fn` in traits
+/// cannot do either), each checked with `--no-skips` to fail without its entry.
 pub struct Skip {
-    /// `"<peer package> <file name>"`, as printed in the per-suite line.
+    /// `"<peer package> <file name>"` (then ` (native)` for a native suite), as printed in
+    /// the per-suite line.
     pub suite: &'static str,
     /// The test's full libtest name (`module::name`).
     pub test: &'static str,
@@ -150,7 +154,48 @@ pub const SKIPS: &[Skip] = &[
     Skip { suite: "futures async_await_macros.rs", test: "select_on_non_unpin_size", how: How::Run, reason: FUTURES_SIZE },
     Skip { suite: "futures async_await_macros.rs", test: "join_size", how: How::Run, reason: FUTURES_SIZE },
     Skip { suite: "futures async_await_macros.rs", test: "try_join_size", how: How::Run, reason: FUTURES_SIZE },
+    Skip { suite: NATIVE_SUITE, test: "mod issue2", how: How::Remove, reason: "the trait's supertrait is `Future`, whose `Output` is left open: the companion's `dyn` type would have to name it (E0191)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue25", how: How::Remove, reason: "only under `--cfg async_trait_nightly_testing`, which the runner never sets (so here the module is compiled out anyway): rustc says \"async method in trait cannot be specialized\" of its `default async fn` (checked by hand on nightly with the cfg, where the other nightly-only modules, issue152 and issue266, compile)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue46", how: How::Remove, reason: "a default method calls itself recursively: a native `async fn` in a trait rejects that too (E0792)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue92", how: How::Remove, reason: "a default method makes its own future (`let _ = Self::associated2(self);`): a native `async fn` in a trait rejects that too (E0792)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue92_2", how: How::Remove, reason: "the supertrait `Trait1` is not dyn-compatible (`fn func1()` has no `self`), which the macro cannot see, so the companion it makes fails (E0038)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue106", how: How::Remove, reason: "a `?Sized` forwarding impl (`impl<P: ?Sized> ProcessPool for &P`) calls a generic method, which the native mode gives `where Self: Sized` (E0277)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue123", how: How::Remove, reason: "the trait names the boxed mode's `'async_trait` lifetime, which the native mode does not have (E0261)" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue232", how: How::Remove, reason: "an impl's plain `async fn take_ref(&self, _: &T)` captures its unused `&T` argument, so its `Send` future needs `T: Sync`, which the impl does not require" },
+    Skip { suite: NATIVE_SUITE, test: "mod issue300", how: How::Remove, reason: "the impl rebinds `&mut self` (`let _ = &mut self;`), which a plain `async fn` does not allow: `self` is not a mutable binding (E0596)" },
 ];
+
+/// A warning in a suite's own files that is not a failure, and why. Only for a warning
+/// that is the documented, correct diagnosis of a limitation (the suite's code would get
+/// it from the same patience feature in any crate), where taking the item out would
+/// lose more checks than it hides. An entry that matches no warning fails the suite.
+pub struct AllowedWarning {
+    pub suite: &'static str,
+    /// The item the warning points at, as the report names it (`mod issue28`).
+    pub item: &'static str,
+    /// The lint (`dead_code`).
+    pub lint: &'static str,
+    /// The warning's message, exactly (its first line, after `warning: `).
+    pub message: &'static str,
+    pub reason: &'static str,
+}
+
+#[rustfmt::skip]
+pub const ALLOWED_WARNINGS: &[AllowedWarning] = &[
+    AllowedWarning {
+        suite: NATIVE_SUITE,
+        item: "mod issue28",
+        lint: "dead_code",
+        message: "this item cannot be used as its where bounds are not satisfied for the `Self` type",
+        reason: "`impl Trait1 for str` implements `async fn f(x: Str<'a>)`, which has no `self`: the native mode \
+                 leaves it out of the companion and gives it `where Self: Sized` (documented: an unsized implementor \
+                 cannot call such methods), so `str`'s `f` can never be called and rustc says so, twice (the fn and \
+                 its return type). The rest of the module (the trait lifetimes of issue 28) still compiles and is checked",
+    },
+];
+
+/// The label of async-trait's `tests/test.rs` under the native rules.
+const NATIVE_SUITE: &str = "async-trait test.rs (native)";
 
 /// The scratch crate's dependencies: what the peers' test files use, each pinned.
 /// tokio gets every feature of `full` except `macros`, so that a `tokio::select!` or

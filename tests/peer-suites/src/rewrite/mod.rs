@@ -31,10 +31,15 @@
 //! use futures::stream::FuturesUnordered;      use ::patience::FutureSet as FuturesUnordered;
 //! ```
 //!
+//! With [`Rules::native`], async-trait's attribute selects patience's `native` mode
+//! instead (see `native.rs`): `native` is added on a trait, the attribute is removed
+//! from an impl, and `dyn Name` of such a trait becomes `dyn DynName`, its companion.
+//!
 //! Code blocks in doc comments (`///`, `//!`) are doc tests: the same rules apply to
 //! their code, in place.
 
 mod docs;
+mod native;
 mod uses;
 mod walk;
 
@@ -82,6 +87,27 @@ pub const PATHS: &[(&str, &str)] = &[
 pub struct Rules {
     /// Also rewrite the items of [`PATHS`] (the macro rules always apply).
     pub paths: bool,
+    /// async-trait's attribute becomes patience's `native` mode (see `native.rs`), not
+    /// the boxed one.
+    pub native: bool,
+}
+
+impl Rules {
+    /// The macro paths only.
+    pub const MACROS: Rules = Rules {
+        paths: false,
+        native: false,
+    };
+    /// The macro paths and the items of [`PATHS`] (`futures::future::join_all`, …).
+    pub const ITEMS: Rules = Rules {
+        paths: true,
+        native: false,
+    };
+    /// The macro paths, with async-trait's attribute selecting patience's `native` mode.
+    pub const NATIVE: Rules = Rules {
+        paths: false,
+        native: true,
+    };
 }
 
 /// A rewritten file, and how many places of each kind were rewritten.
@@ -172,10 +198,14 @@ fn edits(src: &str, tokens: TokenStream, rules: Rules) -> Result<Vec<Edit>, Stri
         entry_aliases: uses.entry_aliases,
         futures_selects: uses.futures_selects,
         modules: uses.modules,
+        async_traits: uses.async_traits,
         edits: Vec::new(),
     };
     walker.walk(tokens);
     let mut edits = uses.edits;
+    if rules.native {
+        edits.extend(native::dyn_edits(&file));
+    }
     edits.extend(walker.edits.into_iter().filter(|e| {
         !uses
             .ranges

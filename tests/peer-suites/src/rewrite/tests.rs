@@ -1,7 +1,8 @@
 use super::{Rules, rewrite};
 
-const MACROS: Rules = Rules { paths: false };
-const PATHS: Rules = Rules { paths: true };
+const MACROS: Rules = Rules::MACROS;
+const PATHS: Rules = Rules::ITEMS;
+const NATIVE: Rules = Rules::NATIVE;
 
 fn check_with(rules: Rules, input: &str, expected: &str) {
     let out = rewrite(input, rules).unwrap().text;
@@ -206,4 +207,110 @@ fn doc_example_sites_are_counted_apart() {
     )
     .unwrap();
     assert_eq!(out.sites.get("doc example: #[tokio::main]"), Some(&1));
+}
+
+fn native(input: &str, expected: &str) {
+    check_with(NATIVE, input, expected);
+    let again = rewrite(expected, NATIVE).unwrap().text;
+    assert_eq!(
+        again, expected,
+        "a second native rewrite changed the output"
+    );
+}
+
+#[test]
+fn native_adds_the_mode_on_traits_and_removes_the_attribute_from_impls() {
+    native(
+        "use async_trait::async_trait;\n#[async_trait]\ntrait A {}\n#[async_trait(?Send)]\ntrait B {}\n#[async_trait]\nimpl A for S {}\n#[async_trait(?Send)]\nimpl B for S {}",
+        "use ::patience::async_trait;\n#[async_trait(native)]\ntrait A {}\n#[async_trait(native, ?Send)]\ntrait B {}\n\nimpl A for S {}\n\nimpl B for S {}",
+    );
+}
+
+#[test]
+fn native_points_full_paths_at_patience() {
+    native(
+        "#[async_trait::async_trait]\npub trait A {}\n#[::async_trait::async_trait(?Send)]\ntrait B {}\n#[async_trait::async_trait]\nimpl A for S {}",
+        "#[patience::async_trait(native)]\npub trait A {}\n#[::patience::async_trait(native, ?Send)]\ntrait B {}\n\nimpl A for S {}",
+    );
+}
+
+#[test]
+fn native_looks_past_attributes_visibility_and_unsafe() {
+    native(
+        "use async_trait::async_trait as at;\n#[at]\n#[allow(dead_code)]\npub(crate) unsafe trait A {}\n#[at] #[cfg(all())] unsafe impl A for () {}",
+        "use ::patience::async_trait as at;\n#[at(native)]\n#[allow(dead_code)]\npub(crate) unsafe trait A {}\n #[cfg(all())] unsafe impl A for () {}",
+    );
+}
+
+#[test]
+fn native_rewrites_inside_macro_rules_bodies() {
+    native(
+        "use async_trait::async_trait;\nmacro_rules! m { ($t:ty) => { #[async_trait] pub trait A {} #[async_trait] impl A for $t {} }; }",
+        "use ::patience::async_trait;\nmacro_rules! m { ($t:ty) => { #[async_trait(native)] pub trait A {}  impl A for $t {} }; }",
+    );
+}
+
+#[test]
+fn native_keeps_the_boxed_rule_for_an_attribute_on_a_method() {
+    native(
+        "#[async_trait::async_trait]\ntrait A {\n    #[async_trait::async_trait(?Send)]\n    async fn f(&self);\n}",
+        "#[patience::async_trait(native)]\ntrait A {\n    #[patience::async_trait(?Send)]\n    async fn f(&self);\n}",
+    );
+}
+
+#[test]
+fn native_leaves_an_attribute_of_another_crate_alone() {
+    let src =
+        "use other::async_trait;\n#[async_trait]\ntrait A {}\n#[async_trait]\nimpl A for S {}";
+    native(src, src);
+}
+
+#[test]
+fn native_names_the_companion_in_dyn_types_where_the_trait_is_defined() {
+    native(
+        "fn f() {\n    #[async_trait::async_trait]\n    trait A {}\n    let x: &dyn A = &S;\n    let y: Box<dyn Send + A + Sync> = b;\n    g::<dyn A>();\n}",
+        "fn f() {\n    #[patience::async_trait(native)]\n    trait A {}\n    let x: &dyn DynA = &S;\n    let y: Box<dyn Send + DynA + Sync> = b;\n    g::<dyn DynA>();\n}",
+    );
+    native(
+        "mod m {\n    #[async_trait::async_trait]\n    pub trait A {}\n    pub fn test(_: &dyn A) { fn inner(_: &dyn A) {} }\n}",
+        "mod m {\n    #[patience::async_trait(native)]\n    pub trait A {}\n    pub fn test(_: &dyn DynA) { fn inner(_: &dyn DynA) {} }\n}",
+    );
+}
+
+#[test]
+fn native_leaves_dyn_types_that_resolve_elsewhere_alone() {
+    let src = "#[async_trait::async_trait]\ntrait A {}\nmod m { pub trait A {} fn f(_: &dyn A) {} }\nmod n { fn g(_: &dyn A) {} }\nfn h() { trait A {} let _: &dyn A; }\nfn i() { use m::A; let _: &dyn A; }\nfn j(_: &dyn self::A, _: &dyn Iterator<Item = ()>) {}";
+    let expected = src.replacen(
+        "#[async_trait::async_trait]",
+        "#[patience::async_trait(native)]",
+        1,
+    );
+    native(src, &expected);
+}
+
+#[test]
+fn native_sites_are_counted_by_kind() {
+    let out = rewrite(
+        "use async_trait::async_trait;\n#[async_trait]\ntrait A {}\n#[async_trait]\nimpl A for S {}\n#[async_trait]\nimpl A for T {}\nfn f(_: &dyn A) {}",
+        NATIVE,
+    )
+    .unwrap();
+    let sites: Vec<(&str, usize)> = out.sites.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        sites,
+        [
+            ("#[async_trait] on a trait: native", 1),
+            ("#[async_trait] on an impl: removed", 2),
+            ("dyn Trait of a native trait: dyn DynTrait", 1),
+            ("use async_trait::async_trait", 1),
+        ]
+    );
+}
+
+#[test]
+fn the_boxed_rules_leave_impl_attributes_and_dyn_types_alone() {
+    check(
+        "use async_trait::async_trait;\n#[async_trait]\ntrait A {}\n#[async_trait]\nimpl A for S {}\nfn f(_: &dyn A) {}",
+        "use ::patience::async_trait;\n#[async_trait]\ntrait A {}\n#[async_trait]\nimpl A for S {}\nfn f(_: &dyn A) {}",
+    );
 }

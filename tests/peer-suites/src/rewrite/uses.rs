@@ -37,6 +37,9 @@ pub struct UseRewriter {
     pub entry_aliases: Names,
     /// Local names that are futures' `select!`/`select_biased!`.
     pub futures_selects: Names,
+    /// Local names of async-trait's attribute (imported from `async_trait`, or from
+    /// `patience` once rewritten).
+    pub async_traits: Names,
     /// Local names of modules holding a path rule's item (`use futures::future;`).
     pub modules: Modules,
     /// A `use` the rewrite cannot handle (a glob over a path rule's module).
@@ -51,6 +54,7 @@ impl UseRewriter {
             ranges: Vec::new(),
             entry_aliases: Names::new(),
             futures_selects: Names::new(),
+            async_traits: Names::new(),
             modules: Modules::new(),
             error: None,
         }
@@ -111,6 +115,11 @@ impl UseRewriter {
         }
         let mut full = prefix.clone();
         full.push(name.clone());
+        if matches!(prefix.as_slice(), [p] if p == "async_trait" || p == "patience")
+            && name == "async_trait"
+        {
+            self.async_traits.insert(local.clone());
+        }
         let Some(patience) = rewritten_path(self.rules, &full) else {
             if holds_rewritten(self.rules, &full) && local != "_" {
                 self.modules.insert(local, full);

@@ -6,7 +6,7 @@ use quote::ToTokens;
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Pat, Token};
 
-use super::{ATTRIBUTES, MACROS, Modules, Names, Rules, TOKIO_ENTRY, path_rule};
+use super::{ATTRIBUTES, MACROS, Modules, Names, Rules, TOKIO_ENTRY, native, path_rule};
 use crate::edits::{Edit, between};
 
 /// Walks every token of the file, macro arguments included.
@@ -16,14 +16,17 @@ pub struct Walker<'a> {
     pub entry_aliases: Names,
     pub futures_selects: Names,
     pub modules: Modules,
+    /// Local names of async-trait's attribute (`use async_trait::async_trait`), for the
+    /// native rules.
+    pub async_traits: Names,
     pub edits: Vec<Edit>,
 }
 
-fn is_punct(tt: Option<&TokenTree>, ch: char) -> bool {
+pub(super) fn is_punct(tt: Option<&TokenTree>, ch: char) -> bool {
     matches!(tt, Some(TokenTree::Punct(p)) if p.as_char() == ch)
 }
 
-fn ident_of(tt: Option<&TokenTree>) -> Option<String> {
+pub(super) fn ident_of(tt: Option<&TokenTree>) -> Option<String> {
     match tt {
         Some(TokenTree::Ident(i)) => Some(i.to_string()),
         _ => None,
@@ -31,7 +34,7 @@ fn ident_of(tt: Option<&TokenTree>) -> Option<String> {
 }
 
 /// Whether `tts[i..]` starts with `::` (two joint colons).
-fn is_path_sep(tts: &[TokenTree], i: usize) -> bool {
+pub(super) fn is_path_sep(tts: &[TokenTree], i: usize) -> bool {
     matches!(tts.get(i), Some(TokenTree::Punct(p)) if p.as_char() == ':' && p.spacing() == Spacing::Joint)
         && is_punct(tts.get(i + 1), ':')
 }
@@ -49,6 +52,13 @@ impl Walker<'_> {
         let tts: Vec<TokenTree> = tokens.into_iter().collect();
         let mut i = 0;
         while i < tts.len() {
+            if self.rules.native
+                && let Some(edit) = native::attribute_edit(self.src, &tts, i, &self.async_traits)
+            {
+                self.edits.push(edit);
+                i += 2;
+                continue;
+            }
             if is_punct(tts.get(i), '#')
                 && let Some(TokenTree::Group(g)) = tts.get(i + 1)
                 && g.delimiter() == Delimiter::Bracket
