@@ -31,19 +31,21 @@
 //!   it. A missing piece (no future, an empty handler) is that value, so the pattern's
 //!   bindings and everything after type-check with no second error.
 //! - A dangling `.` (`v.`, `self.` before `=>`, `,`, `;`, `)` or the end) is completed
-//!   to `v.__patience_typing(__patience_failed)` before parsing ([`Recovery::new`]): the
-//!   rest of the call parses as usual, `v` is type-checked (hover, inlay types), and the
-//!   result is erroneous again. The error is at the `.`.
+//!   before parsing ([`dots`]) to `v.__patience_typing(::core::compile_error!{"…"})`:
+//!   the error is in place, at the `.`, the call parses as usual (a call whose only
+//!   mistakes are such dots even expands as usual), `v` is type-checked (hover, inlay
+//!   types), and the result is erroneous.
 //! - Tokens that parse as nothing (`Message::`, a broken block) are kept in
 //!   `::core::stringify!`: kept, not analysed, no error of their own.
 //!
 //! For completion, rust-analyzer re-expands the call with a fake identifier at the
-//! cursor (`v.intellijRulezz`), which parses: what matters there is that the other
-//! mistakes of the call do not take the whole expansion down.
+//! cursor (`v.intellijRulezz`), then reads types from the real expansion at the same
+//! offsets: the two expansions must have the same shape up to the cursor. That is why
+//! the other mistakes of the call must not take the whole expansion down, and why a
+//! dot's error is in place rather than in the list at the start (the fake identifier
+//! has no error): the list is the same in both.
 
-use std::collections::VecDeque;
-
-use proc_macro2::{Delimiter, Group, Ident, Spacing, Span, TokenStream, TokenTree};
+use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
 use syn::parse::discouraged::Speculative as _;
 use syn::parse::ParseStream;
@@ -53,11 +55,9 @@ use syn::{Expr, Pat, Token};
 use crate::errors::Errors;
 use crate::names;
 
+pub(crate) mod dots;
 #[cfg(test)]
 mod tests;
-
-/// The method that completes a dangling `.` (see `__private::recover::Typing`).
-const TYPING: &str = "__patience_typing";
 
 /// Where the tokens of a piece that does not parse end.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,28 +68,21 @@ pub(crate) enum Stop {
     CommaOrArrow,
 }
 
-/// One recovering parse: the errors so far, the completed dots not yet reported, and the
-/// tokens kept that belong to no piece.
+/// One recovering parse: the errors so far, and the tokens kept that belong to no piece.
 pub(crate) struct Recovery {
     errors: Errors,
-    /// One error per completed `.`, in token order; each is reported with the piece that
-    /// holds it, so errors come out roughly in written order.
-    dots: VecDeque<syn::Error>,
     kept: Vec<Expr>,
 }
 
 impl Recovery {
     /// Input: a macro's tokens. Output: the parse state, and the tokens with every
-    /// dangling `.` completed.
+    /// dangling `.` completed (see [`dots`]).
     pub(crate) fn new(tokens: TokenStream) -> (Recovery, TokenStream) {
-        let mut dots = VecDeque::new();
-        let tokens = complete_dots(tokens, &mut dots);
         let recovery = Recovery {
             errors: Errors::new(),
-            dots,
             kept: Vec::new(),
         };
-        (recovery, tokens)
+        (recovery, dots::complete(tokens))
     }
 
     /// Reports a mistake.
@@ -110,7 +103,6 @@ impl Recovery {
         match parse(&fork) {
             Ok(expr) => {
                 input.advance_to(&fork);
-                self.report_dots(&expr.to_token_stream());
                 expr
             }
             Err(error) => {
@@ -139,7 +131,6 @@ impl Recovery {
     /// Output: an expression that keeps them unanalysed and has the erroneous type:
     /// `{ ::core::stringify!{ tokens }; __patience_failed }`.
     pub(crate) fn raw(&mut self, tokens: TokenStream) -> Expr {
-        self.report_dots(&tokens);
         wrap(&tokens)
     }
 
@@ -155,21 +146,8 @@ impl Recovery {
         self.kept.push(kept);
     }
 
-    /// Input: a piece's tokens. Output: the errors of the dots completed in them are
-    /// reported.
-    fn report_dots(&mut self, tokens: &TokenStream) {
-        for _ in 0..count_completed(tokens) {
-            if let Some(error) = self.dots.pop_front() {
-                self.errors.push(error);
-            }
-        }
-    }
-
-    /// Output: every error (the dots not yet reported last), and the kept tokens.
-    pub(crate) fn finish(mut self) -> (Errors, Vec<Expr>) {
-        for error in self.dots.drain(..) {
-            self.errors.push(error);
-        }
+    /// Output: every error, and the kept tokens.
+    pub(crate) fn finish(self) -> (Errors, Vec<Expr>) {
         (self.errors, self.kept)
     }
 }
@@ -206,109 +184,6 @@ pub(crate) fn take_until(input: ParseStream, stop: Stop) -> TokenStream {
         }
     }
     tokens
-}
-
-/// Input: tokens. Output: the same, with each dangling `.` (after an expression, and
-/// followed by nothing, a punctuation or a group: never valid Rust) followed by
-/// `__patience_typing(__patience_failed)`; one error per `.` is queued in `dots`.
-fn complete_dots(tokens: TokenStream, dots: &mut VecDeque<syn::Error>) -> TokenStream {
-    complete_dots_with(tokens, &mut |dot| {
-        dots.push_back(syn::Error::new(dot, DOT));
-        names::at("failed", dot).into_token_stream()
-    })
-}
-
-/// What a dangling `.` is reported with.
-const DOT: &str = "expected a field or method name after `.`";
-
-/// Input: the body of a function (an attribute macro's item). Output: the same, with
-/// each dangling `.` completed to `.__patience_typing(::core::compile_error!{"…"})`:
-/// the error is reported in place, at the `.`, and the value is erroneous, so the
-/// function gets one error there and none from what uses the value. The caller imports
-/// `__private::recover::Typing` if the flag says a dot was completed.
-pub(crate) fn complete_dots_in_place(tokens: TokenStream) -> (TokenStream, bool) {
-    let mut completed = false;
-    let tokens = complete_dots_with(tokens, &mut |dot| {
-        completed = true;
-        syn::Error::new(dot, DOT).to_compile_error()
-    });
-    (tokens, completed)
-}
-
-/// [`complete_dots`] with `fill(dot)` as the argument of `__patience_typing`. Groups
-/// are rebuilt only where a dot was completed (a rebuilt group has one span for both
-/// delimiters).
-fn complete_dots_with(tokens: TokenStream, fill: &mut dyn FnMut(Span) -> TokenStream) -> TokenStream {
-    let trees: Vec<TokenTree> = tokens.into_iter().collect();
-    let mut out = TokenStream::new();
-    for (i, tree) in trees.iter().enumerate() {
-        match tree {
-            TokenTree::Group(group) if count_dangling(&group.stream()) > 0 => {
-                let inner = complete_dots_with(group.stream(), fill);
-                let mut inner = Group::new(group.delimiter(), inner);
-                inner.set_span(group.span());
-                out.extend([TokenTree::Group(inner)]);
-            }
-            TokenTree::Punct(dot) if dot.as_char() == '.' && dangling(&trees, i) => {
-                let at = Span::mixed_site().located_at(dot.span());
-                let mut argument = Group::new(Delimiter::Parenthesis, fill(dot.span()));
-                argument.set_span(at);
-                out.extend([
-                    tree.clone(),
-                    TokenTree::Ident(Ident::new(TYPING, at)),
-                    TokenTree::Group(argument),
-                ]);
-            }
-            _ => out.extend([tree.clone()]),
-        }
-    }
-    out
-}
-
-/// How many dangling dots `tokens` hold, at any depth.
-fn count_dangling(tokens: &TokenStream) -> usize {
-    let trees: Vec<TokenTree> = tokens.clone().into_iter().collect();
-    (0..trees.len())
-        .map(|i| match &trees[i] {
-            TokenTree::Group(group) => count_dangling(&group.stream()),
-            TokenTree::Punct(dot) => usize::from(dot.as_char() == '.' && dangling(&trees, i)),
-            _ => 0,
-        })
-        .sum()
-}
-
-/// Whether `trees[i]`, a `.`, is a member access with no member: it follows what can
-/// end an expression (a name, a literal, a group, `?`), is no part of `..`, and what
-/// follows cannot be a member (a name, `await`, a tuple index) nor a second `.`.
-fn dangling(trees: &[TokenTree], i: usize) -> bool {
-    let is_dot = |tree: Option<&TokenTree>| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == '.');
-    let after_expression = match i.checked_sub(1).map(|j| &trees[j]) {
-        Some(TokenTree::Ident(_) | TokenTree::Literal(_) | TokenTree::Group(_)) => true,
-        Some(TokenTree::Punct(p)) => p.as_char() == '?',
-        None => false,
-    };
-    let member = match trees.get(i + 1) {
-        // `_` and keywords other than `await` cannot be members.
-        Some(TokenTree::Ident(ident)) => {
-            ident == "await" || syn::parse2::<Ident>(ident.to_token_stream()).is_ok()
-        }
-        Some(TokenTree::Literal(_)) => true,
-        next => is_dot(next),
-    };
-    after_expression && !member
-}
-
-/// How many dots [`complete_dots`] completed in `tokens`.
-fn count_completed(tokens: &TokenStream) -> usize {
-    tokens
-        .clone()
-        .into_iter()
-        .map(|tree| match tree {
-            TokenTree::Ident(ident) => usize::from(ident == TYPING),
-            TokenTree::Group(group) => count_completed(&group.stream()),
-            _ => 0,
-        })
-        .sum()
 }
 
 /// The final `::` of `tokens`, if they end with one.

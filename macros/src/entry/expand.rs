@@ -210,16 +210,14 @@ pub(crate) fn rejected(kind: Macro, krate: &syn::Path, f: EntryFn) -> TokenStrea
     }
 }
 
-/// The body, after an import of `Typing` if a dangling `.` in it was completed.
+/// The body, after an import of `Typing`, which a completed dangling `.` calls (see
+/// `crate::recover::dots`). It is there in every expansion, so that the expansion of a
+/// half-typed body has the same shape as that of the body rust-analyzer completes in.
 fn body_with_typing(f: &EntryFn, krate: &syn::Path) -> TokenStream {
     let body = &f.body;
-    if f.typing {
-        quote! {
-            #[allow(unused_imports)]
-            use #krate::__private::recover::Typing as _;
-            #body
-        }
-    } else {
-        body.clone()
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::recover::Typing as _;
+        #body
     }
 }

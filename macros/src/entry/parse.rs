@@ -20,12 +20,10 @@ pub(crate) struct EntryFn {
     pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
     pub(crate) brace: token::Brace,
-    /// The statements of the body, unparsed (a dangling `.` completed, see `typing`).
+    /// The statements of the body, unparsed, but with each dangling `.` (half-typed
+    /// `value.`) completed (see `crate::recover::dots`): the expansion imports
+    /// `__private::recover::Typing`.
     pub(crate) body: TokenStream,
-    /// The body had a dangling `.` (half-typed `value.`): it was completed to
-    /// `value.__patience_typing(compile_error!{…})` (see `crate::recover`), which needs
-    /// `__private::recover::Typing` in scope.
-    pub(crate) typing: bool,
 }
 
 struct Raw(EntryFn);
@@ -38,7 +36,7 @@ impl Parse for Raw {
         let content;
         let brace = braced!(content in input);
         let inner_attrs = content.call(Attribute::parse_inner)?;
-        let (body, typing) = crate::recover::complete_dots_in_place(content.parse()?);
+        let body = crate::recover::dots::complete(content.parse()?);
         Ok(Raw(EntryFn {
             attrs,
             inner_attrs,
@@ -46,7 +44,6 @@ impl Parse for Raw {
             sig,
             brace,
             body,
-            typing,
         }))
     }
 }

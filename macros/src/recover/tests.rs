@@ -54,9 +54,22 @@ fn walk(tokens: TokenStream, in_stringify: bool, out: &mut Expansion) {
 }
 
 impl Expansion {
-    /// Each name is analysed by the compiler, in code that never runs.
-    fn analyses(&self, names: &[&str]) -> &Self {
+    /// The expansion is the recovered one: pieces in code that never runs.
+    fn recovered(&self) -> &Self {
         assert!(self.text.contains("if false"), "{}", self.text);
+        self
+    }
+
+    /// The expansion is a working select or join (the only mistakes are completed dots,
+    /// whose errors are in place).
+    fn expanded_as_usual(&self) -> &Self {
+        assert!(!self.text.contains("if false"), "{}", self.text);
+        assert!(!self.text.contains("__patience_failed"), "{}", self.text);
+        self
+    }
+
+    /// Each name is analysed by the compiler (outside `stringify!`).
+    fn analyses(&self, names: &[&str]) -> &Self {
         for name in names {
             assert!(
                 self.analysed.iter().any(|ident| ident == name),
@@ -79,7 +92,8 @@ impl Expansion {
         self
     }
 
-    /// Exactly these errors (each given by a part of its text), in this order.
+    /// Exactly these errors (each given by a part of its text), in this order: first
+    /// those of the list at the start, then those in place (dots), in written order.
     fn errors(&self, expected: &[&str]) -> &Self {
         assert_eq!(
             self.errors.len(),
@@ -111,6 +125,7 @@ fn trailing_dot_in_a_handler_keeps_the_receiver_and_every_other_branch() {
         n_tick = tick_fut => { n_tick + 1 }
         else => else_handler,
     ))
+    .expanded_as_usual()
     .analyses(&["rx_chan", "v_msg", "__patience_typing", "tick_fut", "n_tick", "else_handler"])
     .errors(&[DOT]);
 }
@@ -121,6 +136,7 @@ fn trailing_dot_in_a_branch_future_keeps_the_receiver_and_the_handler() {
         a_val = self. => a_val.len(),
         b_val = other_fut => b_val,
     ))
+    .expanded_as_usual()
     .analyses(&["self", "a_val", "len", "other_fut", "b_val"])
     .errors(&[DOT]);
 }
@@ -131,6 +147,7 @@ fn trailing_dot_inside_a_block_handler_is_completed_there() {
         a_val = fut_a => { let len_x = a_val.; len_x.max(1) }
         b_val = fut_b => b_val,
     ))
+    .expanded_as_usual()
     .analyses(&["a_val", "len_x", "max", "fut_b", "b_val"])
     .errors(&[DOT]);
 }
@@ -139,6 +156,7 @@ fn trailing_dot_inside_a_block_handler_is_completed_there() {
 fn trailing_dot_in_a_join_argument_keeps_every_argument() {
     for kind in [Join::Join, Join::TryJoin] {
         join(kind, quote!(first_fut., second_fut(arg_x), third_fut))
+            .expanded_as_usual()
             .analyses(&["first_fut", "second_fut", "arg_x", "third_fut"])
             .errors(&[DOT]);
     }
@@ -190,6 +208,7 @@ fn stray_tokens_are_one_error_and_skipped() {
 #[test]
 fn unfinished_guard_still_parses_the_handler() {
     select(quote!(a_val = fut_a, if => hand_a(a_val), b_val = fut_b, if cond_b. => hand_b))
+        .recovered()
         .analyses(&["a_val", "fut_a", "hand_a", "fut_b", "cond_b", "hand_b"])
         .errors(&["expected a condition after `if`", DOT]);
 }
@@ -254,13 +273,15 @@ fn mistakes_of_meaning_in_a_malformed_select_are_reported_too() {
         Select::SelectBiased,
         quote!(fair; a_val = fut_a => hand_a.),
     ))
+    .recovered()
     .analyses(&["fut_a", "a_val", "hand_a"])
-    .errors(&[DOT, "`select_biased!` always polls in written order"]);
+    .errors(&["`select_biased!` always polls in written order", DOT]);
 }
 
 #[test]
 fn mode_line_cursor_and_keyword_handlers_are_analysed() {
     select(quote!(round_robin(&mut cursor_x.); a_val = fut_a => hand_a, else => els_y.))
+        .expanded_as_usual()
         .analyses(&["cursor_x", "fut_a", "hand_a", "els_y"])
         .errors(&[DOT, DOT]);
 }

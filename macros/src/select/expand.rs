@@ -104,7 +104,11 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
         let handler = select
             .else_handler
             .expect("model: a select without branches has an `else`");
-        return quote! { match () { () => #handler } };
+        return quote! {{
+            #[allow(unused_imports)]
+            use #krate::__private::select::Typing as _;
+            match () { () => #handler }
+        }};
     }
     let n = select.branches.len();
     let names = Names::new(n);
@@ -123,8 +127,10 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
     });
     quote! {
         {
+            // `Typing`: what a completed dangling `.` in user code calls (see
+            // `crate::recover::dots`).
             #[allow(unused_imports)]
-            use #private::Outcome::{L as __PatienceWonL, R as __PatienceWonR};
+            use #private::{Outcome::{L as __PatienceWonL, R as __PatienceWonR}, Typing as _};
             #node_import
             match {
                 #[allow(unused_imports)]

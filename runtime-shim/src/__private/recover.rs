@@ -16,9 +16,10 @@
 //! ```
 //!
 //! `__patience_failed` has the type of an erroneous expression, which unifies with any
-//! other and hides every error that depends on it: an unfinished `v.` becomes
-//! `v.__patience_typing(__patience_failed)` ([`Typing`]), which type-checks `v` and
-//! yields that type again, so nothing that uses it reports a second error.
+//! other and hides every error that depends on it. An unfinished `v.` becomes
+//! `v.__patience_typing(compile_error!{…})` ([`Typing`], imported by every expansion,
+//! working or not), which type-checks `v` and yields an erroneous value again, so
+//! nothing that uses it reports a second error.
 //!
 //! Nothing here ever runs: the crate does not compile.
 
@@ -29,9 +30,12 @@ pub use super::argument::{
 };
 
 /// Completes an unfinished `receiver.`: a method of every type, sized or not, that
-/// returns its argument (the erroneous `__patience_failed`, in an expansion).
+/// returns its argument (an erroneous `compile_error!`, in an expansion). Every
+/// expansion imports it; hidden, so that IDEs do not offer it in completions.
+#[doc(hidden)]
 pub trait Typing {
     /// Returns `failed`.
+    #[doc(hidden)]
     #[inline(always)]
     fn __patience_typing<T>(&self, failed: T) -> T {
         failed

@@ -1,5 +1,7 @@
-// Half-typed body: `#[patience::main]` keeps the body as written, so rustc's parser
-// reports the mistake in the user's code.
+// Half-typed body: rustc's parser reports the mistake in the source (before the
+// attribute runs). The attribute completes the `.` (one error of its own, at the `.`), so
+// the unfinished tail causes no "mismatched types", and the rest of the body is
+// analysed.
 #[patience::main]
 async fn main() {
     let greeting = String::from("hi");
