@@ -47,16 +47,23 @@ const PATIENCE: Duration = Duration::from_secs(600);
 #[ignore = "starts rust-analyzer (about 10 s): run with `--ignored`, as .ci/run does"]
 fn completion_inside_malformed_select_and_join_offers_the_bindings_methods() {
     if !runs("rust-analyzer") {
-        println!("skipped: `rust-analyzer --version` does not run (rustup component add rust-analyzer rust-src)");
+        println!("skipped: `rust-analyzer --version` does not run (rustup component add rust-analyzer)");
         return;
     }
+    let Some(library) = std_sources() else {
+        println!(
+            "skipped: no sources of std for rust-analyzer (`rustup component add rust-src`, or \
+             {LIBRARY}=<a copy of lib/rustlib/src/rust/library>)"
+        );
+        return;
+    };
     let started = Instant::now();
     let dir = project();
     let (text, cursors) = cursors(MAIN);
     std::fs::write(dir.join("src/main.rs"), &text).unwrap();
     let mut server = Server::start(&dir);
     let uri = format!("file://{}", dir.join("src/main.rs").display());
-    server.initialize(&dir, &uri, &text);
+    server.initialize(&dir, &library, &uri, &text);
     for (what, (line, character)) in ["select! handler `v.`", "join! argument `greeting.`"]
         .into_iter()
         .zip(cursors)
@@ -76,6 +83,21 @@ fn completion_inside_malformed_select_and_join_offers_the_bindings_methods() {
         "rust-analyzer completed inside both calls in {:.1?}",
         started.elapsed()
     );
+}
+
+/// Names a copy of std's sources for rust-analyzer, for a toolchain without the
+/// `rust-src` component (`.ci/run` installs it).
+const LIBRARY: &str = "PATIENCE_RA_STD_SOURCES";
+
+/// The sources of std rust-analyzer reads: [`LIBRARY`], or the toolchain's `rust-src`.
+fn std_sources() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(LIBRARY) {
+        return Some(PathBuf::from(dir));
+    }
+    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output().ok()?;
+    let sysroot = String::from_utf8(sysroot.stdout).ok()?;
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library");
+    library.is_dir().then_some(library)
 }
 
 fn runs(program: &str) -> bool {
@@ -191,12 +213,13 @@ impl Server {
         }
     }
 
-    fn initialize(&mut self, dir: &Path, uri: &str, text: &str) {
+    fn initialize(&mut self, dir: &Path, library: &Path, uri: &str, text: &str) {
         let root = format!("file://{}", dir.display());
+        let library = json_string(&library.display().to_string());
         self.request(
             "initialize",
             &format!(
-                r#"{{"processId":null,"rootUri":"{root}","capabilities":{{"textDocument":{{"completion":{{"completionItem":{{"snippetSupport":false}}}}}}}},"initializationOptions":{{"checkOnSave":false,"cachePriming":{{"enable":false}}}}}}"#
+                r#"{{"processId":null,"rootUri":"{root}","capabilities":{{"textDocument":{{"completion":{{"completionItem":{{"snippetSupport":false}}}}}}}},"initializationOptions":{{"checkOnSave":false,"cachePriming":{{"enable":false}},"cargo":{{"sysrootSrc":{library}}}}}}}"#
             ),
         );
         self.send(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#);
