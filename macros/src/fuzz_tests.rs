@@ -227,6 +227,23 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
         ),
         (
             "async_trait",
+            quote!(native, native_supertraits(R), ?Send),
+            quote!(
+                pub trait T<'a>: R<Item = u8> + Sync {
+                    type K: Send + Into<Self::V>;
+                    type V;
+                    async fn f(&self, x: &'a u8, (a, b): (u8, u8)) -> Self::K;
+                    async fn g<G: Send>(self: Box<Self>, g: G, _: impl Fn()) {}
+                    #[async_trait(Send)]
+                    async fn h(self: ::std::pin::Pin<&mut Self>) -> &'a str {
+                        ""
+                    }
+                    fn s(&self) -> Self;
+                }
+            ),
+        ),
+        (
+            "async_trait",
             TokenStream::new(),
             quote!(
                 impl<'a, X> T for S<'a, X>
@@ -336,6 +353,12 @@ fn expansions_bind_only_prefixed_names() {
             ),
         ),
         ("try_join!", quote!(a(), b())),
+        (
+            "select! watched",
+            quote!(@[::patience] @watch a = f() => a, b = g() => b),
+        ),
+        ("join! watched", quote!(@[::patience] @watch a(), b())),
+        ("try_join! watched", quote!(@[::patience] @watch a(), b())),
     ];
     for (what, input) in inputs {
         let output = if what.starts_with("select") {
@@ -361,6 +384,7 @@ fn collect_unprefixed(tokens: TokenStream, bad: &mut Vec<String>) {
                     && name != "__private"
                     && !name.starts_with("__patience_")
                     && !name.starts_with("__Patience")
+                    && !name.starts_with("__PATIENCE_")
                 {
                     bad.push(name);
                 }

@@ -21,6 +21,7 @@ mod recover;
 mod select;
 mod tree;
 mod util;
+mod watch;
 
 #[cfg(test)]
 mod fuzz_tests;

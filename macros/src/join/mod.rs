@@ -32,10 +32,11 @@ impl Macro {
 /// any mistake: every argument that was parsed (or salvaged), type-checked but never
 /// run, next to the errors (see `crate::recover`).
 pub(crate) fn expand(kind: Macro, input: TokenStream) -> TokenStream {
-    let (krate, input) = crate::util::split_crate_path(input);
+    let (prefix, input) = crate::util::split_prefix(input);
+    let (krate, watch) = (prefix.krate, crate::watch::enabled(prefix.watch));
     let (model, errors) = parse::parse(kind, input);
     let Some(error) = errors.into_error() else {
-        return expand::expand(kind, &krate, &model);
+        return expand::expand(kind, &krate, &model, watch);
     };
     let make = match kind {
         Macro::Join => "__patience_child",

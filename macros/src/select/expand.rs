@@ -76,10 +76,12 @@ struct Names {
     lo: Ident,
     hi: Ident,
     leaves: Vec<Ident>,
+    /// With `patience::watch`: the watch in the state, and its site.
+    watch: Option<(Ident, Ident)>,
 }
 
 impl Names {
-    fn new(n: usize) -> Names {
+    fn new(n: usize, watch: Option<Ident>) -> Names {
         Names {
             alias: names::local("select"),
             polled: names::local("polled"),
@@ -93,12 +95,13 @@ impl Names {
             lo: names::local("lo"),
             hi: names::local("hi"),
             leaves: (0..n).map(|i| names::indexed("leaf", i)).collect(),
+            watch: watch.map(|site| (names::local("watch"), site)),
         }
     }
 }
 
 /// Input: a checked select and the path of the patience crate. Output: one expression.
-pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
+pub(crate) fn expand(select: Select, krate: &TokenStream, watch: Option<&str>) -> TokenStream {
     if select.branches.is_empty() {
         // Checked by the model: only `else` was given, and it runs at once.
         let handler = select
@@ -111,9 +114,16 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
         }};
     }
     let n = select.branches.len();
-    let names = Names::new(n);
+    let site = watch.map(|name| watch_site(&select, krate, name));
+    let names = Names::new(n, site.as_ref().map(|(name, _)| name.clone()));
     let private = quote!(#krate::__private::select);
-    let state_init = state_init(&select, &private);
+    let mut state_init = state_init(&select, &private);
+    if let Some((_, site)) = &names.watch {
+        state_init = quote! {
+            (#state_init, #private::Watch::<{ #private::words(#n) }>::new(&#site))
+        };
+    }
+    let site_item = site.map(|(_, item)| item);
     let tree = futures(&select.branches);
     let closure = poll_closure(&select, &names);
     let arms = arms(&select, &private);
@@ -127,6 +137,7 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
     });
     quote! {
         {
+            #site_item
             // `Typing`: what a completed dangling `.` in user code calls (see
             // `crate::recover::dots`).
             #[allow(unused_imports)]
@@ -252,8 +263,19 @@ fn poll_closure(select: &Select, names: &Names) -> TokenStream {
     };
     let steps: Vec<TokenStream> = (0..n).map(|i| step(select, names, i)).collect();
     let ring = ring(&steps, names);
+    let (unpack, mark_pending) = match &names.watch {
+        Some((watch, _)) => (
+            quote! {
+                let (#state, #watch) = #state;
+                let mut #watch = #watch.begin();
+            },
+            (!has_default).then(|| quote! { #watch.pending(); }),
+        ),
+        None => (TokenStream::new(), None),
+    };
     quote! {
         move |#list, #state, #cx| {
+            #unpack
             #splits
             // Set by a pattern test that matches; the branch then returns.
             let mut #hit = false;
@@ -261,6 +283,7 @@ fn poll_closure(select: &Select, names: &Names) -> TokenStream {
             let #start: ::core::primitive::usize = #polled.start(#n);
             #ring
             if #polled.any() {
+                #mark_pending
                 #when_pending
             } else {
                 #when_disabled
@@ -353,16 +376,40 @@ fn step(select: &Select, names: &Names, i: usize) -> TokenStream {
     // is not one) then gets the never-type fallback, as in tokio's expansion, instead
     // of "type annotations needed". `mut`: a `ref mut` binding in the pattern test
     // borrows the value mutably.
-    quote! {
-        if let __PatienceSome(#value) = #polled.poll(
+    let mut poll = quote! {
+        #polled.poll(
             #i_lit,
             (&__PatienceProbe(&#leaf)).__patience_is_terminated(),
             &mut #leaf,
-        ) {
+        )
+    };
+    if let Some((watch, _)) = &names.watch {
+        // The poll runs inside a frame that names this branch for `patience::watch`.
+        poll = quote! {{
+            #watch.child(#i_lit);
+            let #value = #poll;
+            #watch.after(#i_lit, #value.is_some());
+            #value
+        }};
+    }
+    quote! {
+        if let __PatienceSome(#value) = #poll {
             let mut #value = if true { #value } else { __patience_unreachable() };
             #on_ready
         }
     }
+}
+
+/// Input: the select and its macro's name. Output: the `static` that names the call and
+/// its branches for `patience::watch` (located at the first branch, and each branch at
+/// its future expression), and the static's name.
+fn watch_site(select: &Select, krate: &TokenStream, name: &str) -> (Ident, TokenStream) {
+    let children: Vec<(&dyn quote::ToTokens, Span)> = select
+        .branches
+        .iter()
+        .map(|branch| (&branch.future as &dyn quote::ToTokens, branch.future.span()))
+        .collect();
+    crate::watch::site(krate, name, select.branches[0].pat.span(), &children)
 }
 
 /// Input: the select. Output: the arms of the final `match`, where patterns bind and

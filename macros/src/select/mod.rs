@@ -36,13 +36,15 @@ impl Macro {
 }
 
 pub(crate) fn expand(which: Macro, input: TokenStream) -> TokenStream {
-    let (krate, input) = crate::util::split_crate_path(input);
+    let (prefix, input) = crate::util::split_prefix(input);
+    let krate = prefix.krate;
+    let watch = crate::watch::enabled(prefix.watch).then(|| which.name());
     let (input, mut errors) = parse::parse(input);
     // Rendered before the model takes the items: only used if there is a mistake.
     let recovered = recovered(&input);
     match model::Select::new(which, input) {
         Ok(select) => match errors.into_error() {
-            None => expand::expand(select, &krate),
+            None => expand::expand(select, &krate, watch),
             Some(error) => recovered.finish(&error, &krate),
         },
         Err(error) => {
@@ -62,7 +64,7 @@ fn recovered(input: &parse::Input) -> Recovered {
         ..
     }) = &input.mode
     {
-        recovered.value(cursor);
+        recovered.value(cursor.as_ref());
     }
     for item in &input.items {
         match item {

@@ -17,7 +17,7 @@ pub(crate) enum Order {
     /// Always the first branch, in written order.
     Biased,
     /// Starts at `*cursor % n`; the winner `i` sets `*cursor = i + 1`.
-    RoundRobin(Expr),
+    RoundRobin(Box<Expr>),
 }
 
 pub(crate) use super::parse::Branch;

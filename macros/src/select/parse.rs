@@ -38,7 +38,7 @@ pub(crate) struct ModeLine {
 pub(crate) enum ModeKind {
     Fair,
     Biased,
-    RoundRobin(Expr),
+    RoundRobin(Box<Expr>),
 }
 
 /// One entry of the body.
@@ -274,7 +274,7 @@ fn parse_mode_line(input: ParseStream, recovery: &mut Recovery) -> Option<ModeLi
             ));
             None
         } else {
-            cursor(group.stream(), recovery).map(ModeKind::RoundRobin)
+            cursor(group.stream(), recovery).map(|cursor| ModeKind::RoundRobin(Box::new(cursor)))
         }
     } else if word == "biased" {
         Some(ModeKind::Biased)

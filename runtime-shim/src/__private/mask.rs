@@ -4,7 +4,7 @@
 //! Child `i` is bit `i % 32` of word `i / 32`. This file is the only place that knows
 //! the layout: the expansions size their masks with [`words`] (a `const fn`, so the
 //! macro writes `{ words(n) }` as a const generic argument), and the waker blocks
-//! find a child's flag with [`locate`].
+//! find a child's flag with `locate`.
 
 /// The number of 32-bit words a mask of `children` children needs.
 #[inline]
@@ -76,6 +76,20 @@ impl<const W: usize> Mask<W> {
     pub fn contains(&self, index: usize) -> bool {
         let (word, bit) = locate(index);
         self.0[word] & bit != 0
+    }
+
+    /// The words, in the layout of [`locate`].
+    #[inline]
+    pub(crate) fn words(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Puts child `index` in the set.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn insert(&mut self, index: usize) {
+        let (word, bit) = locate(index);
+        self.0[word] |= bit;
     }
 
     /// Takes child `index` out of the set.

@@ -26,6 +26,7 @@ pub use super::order::{Biased, Fair, RoundRobin, SelectDefault};
 pub use super::recover::Typing;
 pub use super::tree::{Tree, leaf, split};
 pub use super::wakers::ChildWakers;
+pub use crate::watch::Watch;
 
 use super::order::Order;
 use super::wakers::Woken;
