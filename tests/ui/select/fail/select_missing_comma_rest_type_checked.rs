@@ -6,7 +6,7 @@ fn main() {
     patience::block_on(async {
         let _: u8 = patience::select! {
             a = ready(1u8) => a + 1
-            b = ready(2u8) => b.len(),
+            b = ready(2u8) => b.is_empty(),
         };
     });
 }

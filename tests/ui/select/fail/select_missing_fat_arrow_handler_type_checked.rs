@@ -5,7 +5,7 @@ use std::future::ready;
 fn main() {
     patience::block_on(async {
         patience::select! {
-            n = ready(1u32) n.len(),
+            n = ready(1u32) n.is_empty(),
             m = ready(2u32) => m,
         };
     });

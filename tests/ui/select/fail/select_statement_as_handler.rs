@@ -6,7 +6,7 @@ fn main() {
     patience::block_on(async {
         patience::select! {
             a = ready(1) => let doubled = a * 2;
-            b = ready(2u8) => b.len(),
+            b = ready(2u8) => b.is_empty(),
         };
     });
 }
