@@ -47,8 +47,8 @@
 
 use proc_macro2::{Ident, Spacing, Span, TokenStream, TokenTree};
 use quote::{ToTokens, quote, quote_spanned};
-use syn::parse::discouraged::Speculative as _;
 use syn::parse::ParseStream;
+use syn::parse::discouraged::Speculative as _;
 use syn::spanned::Spanned as _;
 use syn::{Expr, Pat, Token};
 
@@ -174,10 +174,12 @@ pub(crate) fn wild() -> Pat {
 /// `,` (or `=>`, with [`Stop::CommaOrArrow`]), consumed.
 pub(crate) fn take_until(input: ParseStream, stop: Stop) -> TokenStream {
     let mut tokens = TokenStream::new();
-    while !input.is_empty()
-        && !input.peek(Token![,])
-        && !(stop == Stop::CommaOrArrow && input.peek(Token![=>]))
-    {
+    let at_stop = |input: ParseStream| {
+        input.is_empty()
+            || input.peek(Token![,])
+            || (stop == Stop::CommaOrArrow && input.peek(Token![=>]))
+    };
+    while !at_stop(input) {
         match input.parse::<TokenTree>() {
             Ok(tree) => tokens.extend([tree]),
             Err(_) => break,
@@ -221,7 +223,13 @@ impl Recovered {
     /// output that binds the pattern for the handler. The future goes through the same
     /// check as in a working `select!`, so a future that is not one gets the same one
     /// error, at the future.
-    pub(crate) fn branch(&mut self, pat: &Pat, future: &Expr, condition: Option<&Expr>, handler: &Expr) {
+    pub(crate) fn branch(
+        &mut self,
+        pat: &Pat,
+        future: &Expr,
+        condition: Option<&Expr>,
+        handler: &Expr,
+    ) {
         if let Some(condition) = condition {
             self.value(condition);
         }

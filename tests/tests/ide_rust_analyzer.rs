@@ -16,7 +16,7 @@
 //! indexes std: about 10 s with a cold cache, 5 s warm, on two cores); `.ci/run` runs it
 //! with `--ignored`. Skipped, with a message, where `rust-analyzer` does not run.
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
@@ -47,7 +47,9 @@ const PATIENCE: Duration = Duration::from_secs(600);
 #[ignore = "starts rust-analyzer (about 10 s): run with `--ignored`, as .ci/run does"]
 fn completion_inside_malformed_select_and_join_offers_the_bindings_methods() {
     if !runs("rust-analyzer") {
-        println!("skipped: `rust-analyzer --version` does not run (rustup component add rust-analyzer)");
+        println!(
+            "skipped: `rust-analyzer --version` does not run (rustup component add rust-analyzer)"
+        );
         return;
     }
     let Some(library) = std_sources() else {
@@ -94,7 +96,10 @@ fn std_sources() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os(LIBRARY) {
         return Some(PathBuf::from(dir));
     }
-    let sysroot = Command::new("rustc").args(["--print", "sysroot"]).output().ok()?;
+    let sysroot = Command::new("rustc")
+        .args(["--print", "sysroot"])
+        .output()
+        .ok()?;
     let sysroot = String::from_utf8(sysroot.stdout).ok()?;
     let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library");
     library.is_dir().then_some(library)

@@ -193,22 +193,17 @@ pub(crate) fn expand(kind: Macro, options: &Options, f: EntryFn) -> TokenStream 
 /// Output: `fn main() { #[allow(dead_code)] async fn main(port: u16) { body } }`.
 pub(crate) fn rejected(kind: Macro, krate: &syn::Path, f: EntryFn) -> TokenStream {
     let body = body_with_typing(&f, krate);
-    let EntryFn {
-        attrs,
-        inner_attrs,
-        vis,
-        mut sig,
-        brace,
-        ..
-    } = f;
-    sig.asyncness.get_or_insert_with(|| syn::Token![async](sig.fn_token.span));
+    let mut sig = f.sig;
+    sig.asyncness
+        .get_or_insert_with(|| syn::Token![async](sig.fn_token.span));
     let mut block = TokenStream::new();
-    brace.surround(&mut block, |tokens| {
-        for attr in &inner_attrs {
+    f.brace.surround(&mut block, |tokens| {
+        for attr in &f.inner_attrs {
             attr.to_tokens(tokens);
         }
         tokens.extend(body);
     });
+    let (attrs, vis) = (&f.attrs, &f.vis);
     let attrs = quote! { #(#attrs)* };
     if kind == Macro::Main && sig.ident == "main" {
         let main = Ident::new("main", sig.ident.span());

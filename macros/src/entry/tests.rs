@@ -327,7 +327,10 @@ fn rejected_main_is_kept_inside_a_plain_main_so_that_rustc_adds_no_error() {
             _ => None,
         })
         .expect("a main");
-    assert!(main.sig.asyncness.is_none() && main.sig.inputs.is_empty(), "{text}");
+    assert!(
+        main.sig.asyncness.is_none() && main.sig.inputs.is_empty(),
+        "{text}"
+    );
     assert!(main.sig.generics.params.is_empty(), "{text}");
     assert!(
         text.contains("async fn main < T : Default > (port_x : u16) {"),
@@ -373,8 +376,14 @@ fn dangling_dot_in_the_body_is_completed_with_its_error_in_place() {
     // The body parses: the item is rewritten as usual, with `Typing` in scope.
     syn::parse2::<syn::File>(out.parse().unwrap()).expect("items");
     assert_eq!(out.matches("compile_error").count(), 2, "{out}");
-    assert!(out.contains("use :: patience :: __private :: recover :: Typing as _"), "{out}");
-    assert!(out.contains("greeting_x . __patience_typing (:: core :: compile_error !"), "{out}");
+    assert!(
+        out.contains("use :: patience :: __private :: recover :: Typing as _"),
+        "{out}"
+    );
+    assert!(
+        out.contains("greeting_x . __patience_typing (:: core :: compile_error !"),
+        "{out}"
+    );
     assert!(out.contains("greeting_x . __patience_typing"), "{out}");
     assert!(out.contains("block_on"), "{out}");
 }

@@ -58,9 +58,8 @@ pub(crate) fn complete(tokens: TokenStream) -> TokenStream {
 /// end an expression (a name, a literal, a group, `?`), is no part of `..`, and what
 /// follows cannot be a member (a name, `await`, a tuple index) nor a second `.`.
 fn dangling(trees: &[TokenTree], i: usize) -> bool {
-    let is_dot = |tree: Option<&TokenTree>| {
-        matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == '.')
-    };
+    let is_dot =
+        |tree: Option<&TokenTree>| matches!(tree, Some(TokenTree::Punct(p)) if p.as_char() == '.');
     let after_expression = match i.checked_sub(1).map(|j| &trees[j]) {
         Some(TokenTree::Ident(_) | TokenTree::Literal(_) | TokenTree::Group(_)) => true,
         Some(TokenTree::Punct(p)) => p.as_char() == '?',
@@ -116,11 +115,32 @@ mod tests {
 
     #[test]
     fn dangling_dots_are_completed_and_nothing_else_changes() {
-        let valid = quote!(a.b(), c.0, d.await, 0..1, ..=2, Foo { .. }, x?.y, 1.5, r#f.r#type);
+        let valid = quote!(
+            a.b(),
+            c.0,
+            d.await,
+            0..1,
+            ..=2,
+            Foo { .. },
+            x?.y,
+            1.5,
+            r#f.r#type
+        );
         assert_eq!(completed(valid.clone()), valid.to_string());
-        for input in [quote!(v.), quote!(v., w), quote!(f(x.)), quote!({ v. }), quote!(x?.), quote!(v._)] {
+        for input in [
+            quote!(v.),
+            quote!(v., w),
+            quote!(f(x.)),
+            quote!({ v. }),
+            quote!(x?.),
+            quote!(v._),
+        ] {
             let out = completed(input.clone());
-            assert_eq!(out.matches("__patience_typing").count(), 1, "{input} → {out}");
+            assert_eq!(
+                out.matches("__patience_typing").count(),
+                1,
+                "{input} → {out}"
+            );
             assert!(out.contains("compile_error"), "{out}");
         }
     }
@@ -129,8 +149,7 @@ mod tests {
     fn a_dot_before_a_let_or_ending_a_let_ends_its_statement() {
         let out = completed(quote!(s. let n = s. ));
         assert_eq!(out.matches(';').count(), 2, "{out}");
-        syn::parse2::<syn::Block>(quote!({ #out }).into_iter().collect())
-            .expect("statements");
+        syn::parse2::<syn::Block>(quote!({ #out }).into_iter().collect()).expect("statements");
     }
 
     #[test]

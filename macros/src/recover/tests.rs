@@ -70,22 +70,19 @@ impl Expansion {
 
     /// Each name is analysed by the compiler (outside `stringify!`).
     fn analyses(&self, names: &[&str]) -> &Self {
-        for name in names {
-            assert!(
-                self.analysed.iter().any(|ident| ident == name),
-                "`{name}` is not analysed in {}",
-                self.text
-            );
-        }
-        self
+        self.holds(&self.analysed, names, "analysed")
     }
 
     /// Each name is kept, unanalysed.
     fn keeps(&self, names: &[&str]) -> &Self {
+        self.holds(&self.kept, names, "kept")
+    }
+
+    fn holds(&self, found: &[String], names: &[&str], how: &str) -> &Self {
         for name in names {
             assert!(
-                self.kept.iter().any(|ident| ident == name),
-                "`{name}` is not kept in {}",
+                found.iter().any(|ident| ident == name),
+                "`{name}` is not {how} in {}",
                 self.text
             );
         }
@@ -102,7 +99,10 @@ impl Expansion {
             self.errors
         );
         for (found, expected) in self.errors.iter().zip(expected) {
-            assert!(found.contains(expected), "`{found}` does not say `{expected}`");
+            assert!(
+                found.contains(expected),
+                "`{found}` does not say `{expected}`"
+            );
         }
         self
     }
@@ -126,7 +126,14 @@ fn trailing_dot_in_a_handler_keeps_the_receiver_and_every_other_branch() {
         else => else_handler,
     ))
     .expanded_as_usual()
-    .analyses(&["rx_chan", "v_msg", "__patience_typing", "tick_fut", "n_tick", "else_handler"])
+    .analyses(&[
+        "rx_chan",
+        "v_msg",
+        "__patience_typing",
+        "tick_fut",
+        "n_tick",
+        "else_handler",
+    ])
     .errors(&[DOT]);
 }
 
@@ -187,7 +194,9 @@ fn missing_comma_between_branches_parses_the_next_branch_from_there() {
         b_val = fut_b => hand_b,
         c_val = fut_c => hand_c
     ))
-    .analyses(&["fut_a", "hand_a", "b_val", "fut_b", "hand_b", "c_val", "hand_c"])
+    .analyses(&[
+        "fut_a", "hand_a", "b_val", "fut_b", "hand_b", "c_val", "hand_c",
+    ])
     .errors(&["expected `,` between branches"]);
 }
 
@@ -202,7 +211,10 @@ fn semicolon_between_branches_is_one_error() {
 fn stray_tokens_are_one_error_and_skipped() {
     select(quote!(; + a_val = fut_a => hand_a,, b_val = fut_b => hand_b))
         .analyses(&["a_val", "fut_a", "hand_a", "b_val", "fut_b", "hand_b"])
-        .errors(&["expected a branch `pattern = future => handler`", "remove the extra `,`"]);
+        .errors(&[
+            "expected a branch `pattern = future => handler`",
+            "remove the extra `,`",
+        ]);
 }
 
 #[test]
@@ -288,15 +300,18 @@ fn mode_line_cursor_and_keyword_handlers_are_analysed() {
 
 #[test]
 fn join_keeps_every_argument_around_its_mistakes() {
-    join(Join::TryJoin, quote!(biased; , fut_a fut_b; fut_c, (broken_x + ), fut_d))
-        .analyses(&["fut_a", "fut_b", "fut_c", "fut_d"])
-        .keeps(&["broken_x"])
-        .errors(&[
-            "expected a future before this `,`",
-            "expected `,` between `try_join!` arguments",
-            "found `;`",
-            "expected an expression",
-        ]);
+    join(
+        Join::TryJoin,
+        quote!(biased; , fut_a fut_b; fut_c, (broken_x + ), fut_d),
+    )
+    .analyses(&["fut_a", "fut_b", "fut_c", "fut_d"])
+    .keeps(&["broken_x"])
+    .errors(&[
+        "expected a future before this `,`",
+        "expected `,` between `try_join!` arguments",
+        "found `;`",
+        "expected an expression",
+    ]);
 }
 
 #[test]

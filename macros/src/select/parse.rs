@@ -96,10 +96,14 @@ fn parse_input(input: ParseStream, recovery: &mut Recovery) -> (Option<ModeLine>
     let mode = if mode_line_ahead(input) {
         parse_mode_line(input, recovery)
     } else if let Some(kind) = mode_word_ahead(input) {
-        let word = input.call(Ident::parse_any).expect("checked by mode_word_ahead");
+        let word = input
+            .call(Ident::parse_any)
+            .expect("checked by mode_word_ahead");
         recovery.push(syn::Error::new(
             word.span(),
-            format!("expected `;` after the mode line `{word}`: write `{word};` before the branches"),
+            format!(
+                "expected `;` after the mode line `{word}`: write `{word};` before the branches"
+            ),
         ));
         Some(ModeLine { word, kind })
     } else {
@@ -108,7 +112,9 @@ fn parse_input(input: ParseStream, recovery: &mut Recovery) -> (Option<ModeLine>
     let mut items = Vec::new();
     while !input.is_empty() {
         if mode_line_ahead(input) {
-            let word = input.call(Ident::parse_any).expect("checked by mode_line_ahead");
+            let word = input
+                .call(Ident::parse_any)
+                .expect("checked by mode_line_ahead");
             recovery.push(syn::Error::new(
                 word.span(),
                 format!("the mode line `{word}` must come first, before every branch"),
@@ -135,7 +141,10 @@ fn after_item(input: ParseStream, recovery: &mut Recovery, item: &Item) {
         let _ = input.parse::<Option<Token![,]>>();
         return;
     }
-    if input.parse::<Option<Token![,]>>().is_ok_and(|comma| comma.is_some()) {
+    if input
+        .parse::<Option<Token![,]>>()
+        .is_ok_and(|comma| comma.is_some())
+    {
         return;
     }
     if let Ok(semi) = input.parse::<Token![;]>() {
@@ -259,7 +268,9 @@ fn take_through_semicolon(input: ParseStream) -> TokenStream {
 /// Input: a stream at a mode line (see [`mode_line_ahead`]). Output: the mode, or
 /// `None` after reporting what is wrong with it; the line is consumed either way.
 fn parse_mode_line(input: ParseStream, recovery: &mut Recovery) -> Option<ModeLine> {
-    let word = input.call(Ident::parse_any).expect("checked by mode_line_ahead");
+    let word = input
+        .call(Ident::parse_any)
+        .expect("checked by mode_line_ahead");
     let takes_cursor = word == "round_robin";
     let kind = if let Ok(TokenTree::Group(group)) = input.fork().parse::<TokenTree>() {
         let _ = input.parse::<TokenTree>();
@@ -524,9 +535,11 @@ fn condition(input: ParseStream, recovery: &mut Recovery) -> Option<Expr> {
     if input.peek(Token![,]) && input.peek2(Token![if]) {
         let _ = input.parse::<Token![,]>();
     } else if input.peek(Token![if]) {
-        recovery.push(input.error(
-            "expected `,` before `if`: write `pattern = future, if condition => handler`",
-        ));
+        recovery.push(
+            input.error(
+                "expected `,` before `if`: write `pattern = future, if condition => handler`",
+            ),
+        );
     } else {
         return None;
     }
@@ -589,7 +602,11 @@ fn keyword_as_future(input: ParseStream) -> Option<&'static str> {
 /// at the end of the input goes).
 fn parse_handler(input: ParseStream, recovery: &mut Recovery, arrow: Span) -> Expr {
     if input.is_empty() || input.peek(Token![,]) {
-        let span = if input.is_empty() { arrow } else { input.span() };
+        let span = if input.is_empty() {
+            arrow
+        } else {
+            input.span()
+        };
         recovery.push(syn::Error::new(
             span,
             "expected the handler expression after `=>`",
