@@ -316,42 +316,21 @@ fn mutated_valid_inputs_never_panic() {
 /// `crate::names`'s: a user item with any other name cannot collide with it.
 #[test]
 fn expansions_bind_only_prefixed_names() {
+    // 13 branches or children: the per-child-waker expansions.
+    let branches: TokenStream = (0..13).map(|_| quote!(a = f() => a,)).collect();
+    let children: TokenStream = (0..13).map(|_| quote!(a(),)).collect();
     let inputs = [
         (
             "select!",
             quote!(a = f() => a, Some(b) = g(), if c => b, default => 0, else => 1),
         ),
-        (
-            "select! fair 13",
-            quote!(
-                a = f() => a, a = f() => a, a = f() => a, a = f() => a, a = f() => a,
-                a = f() => a, a = f() => a, a = f() => a, a = f() => a, a = f() => a,
-                a = f() => a, a = f() => a, a = f() => a
-            ),
-        ),
+        ("select! 13", branches),
         (
             "select! round_robin",
             quote!(round_robin(&mut c); a = f() => a, b = g() => b),
         ),
         ("join!", quote!(a(), b(), c())),
-        (
-            "join! 13",
-            quote!(
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a(),
-                a()
-            ),
-        ),
+        ("join! 13", children),
         ("try_join!", quote!(a(), b())),
         (
             "select! watched",
@@ -361,12 +340,10 @@ fn expansions_bind_only_prefixed_names() {
         ("try_join! watched", quote!(@[::patience] @watch a(), b())),
     ];
     for (what, input) in inputs {
-        let output = if what.starts_with("select") {
-            crate::select::expand(crate::select::Macro::Select, input)
-        } else if what.starts_with("try") {
-            crate::join::expand(crate::join::Macro::TryJoin, input)
-        } else {
-            crate::join::expand(crate::join::Macro::Join, input)
+        let output = match what.split(' ').next() {
+            Some("select!") => crate::select::expand(crate::select::Macro::Select, input),
+            Some("try_join!") => crate::join::expand(crate::join::Macro::TryJoin, input),
+            _ => crate::join::expand(crate::join::Macro::Join, input),
         };
         let mut bad = Vec::new();
         collect_unprefixed(output, &mut bad);

@@ -26,44 +26,50 @@ mod watch;
 #[cfg(test)]
 mod fuzz_tests;
 
-/// Runs an `async fn` on a runtime's `block_on`. See `patience::main`.
-#[proc_macro_attribute]
-pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Macro::Main, args.into(), item.into()).into()
+/// The entry points: each converts token streams and calls its module's `expand`.
+macro_rules! entry_points {
+    (
+        attributes { $($(#[doc = $adoc:literal])* $aname:ident => $aexpand:expr;)* }
+        functions { $($(#[doc = $fdoc:literal])* $fname:ident => $fexpand:path, $fwhich:expr;)* }
+    ) => {
+        $(
+            $(#[doc = $adoc])*
+            #[proc_macro_attribute]
+            pub fn $aname(args: TokenStream, item: TokenStream) -> TokenStream {
+                $aexpand(args.into(), item.into()).into()
+            }
+        )*
+        $(
+            $(#[doc = $fdoc])*
+            #[proc_macro]
+            pub fn $fname(input: TokenStream) -> TokenStream {
+                $fexpand($fwhich, input.into()).into()
+            }
+        )*
+    };
 }
 
-/// Runs an `async fn` test on a runtime's `block_on`. See `patience::test`.
-#[proc_macro_attribute]
-pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Macro::Test, args.into(), item.into()).into()
-}
-
-/// Races several futures and runs the handler of the first to finish. See `patience::select!`.
-#[proc_macro]
-pub fn select(input: TokenStream) -> TokenStream {
-    select::expand(select::Macro::Select, input.into()).into()
-}
-
-/// `select!` that polls in written order. See `patience::select_biased!`.
-#[proc_macro]
-pub fn select_biased(input: TokenStream) -> TokenStream {
-    select::expand(select::Macro::SelectBiased, input.into()).into()
-}
-
-/// Runs futures concurrently and returns all outputs. See `patience::join!`.
-#[proc_macro]
-pub fn join(input: TokenStream) -> TokenStream {
-    join::expand(join::Macro::Join, input.into()).into()
-}
-
-/// Runs fallible futures concurrently, stopping at the first error. See `patience::try_join!`.
-#[proc_macro]
-pub fn try_join(input: TokenStream) -> TokenStream {
-    join::expand(join::Macro::TryJoin, input.into()).into()
-}
-
-/// Rewrites `async fn` in traits and trait impls into boxed futures. See `patience::async_trait`.
-#[proc_macro_attribute]
-pub fn async_trait(args: TokenStream, item: TokenStream) -> TokenStream {
-    async_trait::expand(args.into(), item.into()).into()
+entry_points! {
+    attributes {
+        /// Runs an `async fn` on a runtime's `block_on`. See `patience::main`.
+        main => |args, item| entry::expand(entry::Macro::Main, args, item);
+        /// Runs an `async fn` test on a runtime's `block_on`. See `patience::test`.
+        test => |args, item| entry::expand(entry::Macro::Test, args, item);
+        /// Rewrites `async fn` in traits and trait impls into boxed futures (or, with
+        /// `native`, keeps them native and adds a boxing companion). See
+        /// `patience::async_trait`.
+        async_trait => async_trait::expand;
+    }
+    functions {
+        /// Races several futures and runs the handler of the first to finish. See
+        /// `patience::select!`.
+        select => select::expand, select::Macro::Select;
+        /// `select!` that polls in written order. See `patience::select_biased!`.
+        select_biased => select::expand, select::Macro::SelectBiased;
+        /// Runs futures concurrently and returns all outputs. See `patience::join!`.
+        join => join::expand, join::Macro::Join;
+        /// Runs fallible futures concurrently, stopping at the first error. See
+        /// `patience::try_join!`.
+        try_join => join::expand, join::Macro::TryJoin;
+    }
 }

@@ -52,36 +52,26 @@ pub use patience_macros::test;
 // dependency (`pat = { package = "patience", .. }`), where `::patience` would not. The
 // proc macro receives the path as an `@[$crate]` prefix of its input.
 
-#[doc = include_str!("docs/select.md")]
-#[macro_export]
-macro_rules! select {
-    ($($input:tt)*) => {
-        $crate::__private::macros::select! { @[$crate] $($input)* }
-    };
+/// Defines the four wrappers (`$d` is `$`, passed in so that the inner `macro_rules!`
+/// can have its own metavariables).
+macro_rules! wrappers {
+    ($d:tt $($doc:literal $name:ident)*) => {$(
+        #[doc = include_str!($doc)]
+        #[macro_export]
+        macro_rules! $name {
+            ($d($d input:tt)*) => {
+                $d crate::__private::macros::$name! { @[$d crate] $d($d input)* }
+            };
+        }
+    )*};
 }
 
-#[doc = include_str!("docs/select_biased.md")]
-#[macro_export]
-macro_rules! select_biased {
-    ($($input:tt)*) => {
-        $crate::__private::macros::select_biased! { @[$crate] $($input)* }
-    };
-}
-
-#[doc = include_str!("docs/join.md")]
-#[macro_export]
-macro_rules! join {
-    ($($input:tt)*) => {
-        $crate::__private::macros::join! { @[$crate] $($input)* }
-    };
-}
-
-#[doc = include_str!("docs/try_join.md")]
-#[macro_export]
-macro_rules! try_join {
-    ($($input:tt)*) => {
-        $crate::__private::macros::try_join! { @[$crate] $($input)* }
-    };
+wrappers! {
+    $
+    "docs/select.md" select
+    "docs/select_biased.md" select_biased
+    "docs/join.md" join
+    "docs/try_join.md" try_join
 }
 
 #[doc = include_str!("docs/async_trait.md")]

@@ -200,22 +200,20 @@ impl Join {
         })
     }
 
+    /// The statements that split the pinned tree into one leaf per child.
+    fn splits(&self) -> TokenStream {
+        let mut splits = TokenStream::new();
+        let (leaves, list) = (&self.leaves, &self.list);
+        split_tree(&self.private, list, 0, leaves.len(), leaves, &mut splits);
+        splits
+    }
+
     /// Input: nothing. Output: the poll function's body for a join that polls every
     /// unfinished child: split the tree, two unrolled passes (children from `start` up,
     /// then those below it; each guard compares with a constant), then finish.
     fn poll_all_body(&self) -> TokenStream {
-        let Join {
-            state, list, cx, ..
-        } = self;
-        let mut splits = TokenStream::new();
-        split_tree(
-            &self.private,
-            list,
-            0,
-            self.leaves.len(),
-            &self.leaves,
-            &mut splits,
-        );
+        let Join { state, cx, .. } = self;
+        let splits = self.splits();
         let start = names::local("start");
         let count = self.leaves.len();
         let polls: Vec<TokenStream> = (0..count).map(|i| self.poll_child(i, cx)).collect();
@@ -259,15 +257,7 @@ impl Join {
             .map(|i| self.poll_child(i, &child_cx))
             .collect();
         let dispatch = self.dispatch(quote!(#list.as_mut()), 0..self.leaves.len(), &index, &polls);
-        let mut splits = TokenStream::new();
-        split_tree(
-            &self.private,
-            list,
-            0,
-            self.leaves.len(),
-            &self.leaves,
-            &mut splits,
-        );
+        let splits = self.splits();
         let finish = self.finish(splits);
         quote! {
             let mut #woken = #state.woken(#cx);

@@ -351,12 +351,17 @@ mod tests {
         out
     }
 
-    #[test]
-    fn first_collection_lists_every_child_from_the_rotating_start() {
+    /// A task waker counting its wake-ups, and a tracked join of `K` children.
+    fn tracked() -> (Arc<CountWakes>, Waker, TrackedChildren<K, 3, JoinDefault>) {
         let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
         let waker = Waker::from(parent.clone());
+        (parent, waker, TrackedChildren::new(JoinDefault::default()))
+    }
+
+    #[test]
+    fn first_collection_lists_every_child_from_the_rotating_start() {
+        let (_parent, waker, mut t) = tracked();
         let cx = Context::from_waker(&waker);
-        let mut t = TrackedChildren::<K, 3, JoinDefault>::new(JoinDefault::default());
         let first = collect(&mut t, &cx);
         assert_eq!(first, (0..K).collect::<Vec<_>>());
         // Nothing was woken: nothing to poll, and the start moved on.
@@ -365,10 +370,8 @@ mod tests {
 
     #[test]
     fn later_collections_list_only_woken_children_starting_at_the_rotation_point() {
-        let parent = Arc::new(CountWakes(AtomicUsize::new(0)));
-        let waker = Waker::from(parent.clone());
+        let (parent, waker, mut t) = tracked();
         let cx = Context::from_waker(&waker);
-        let mut t = TrackedChildren::<K, 3, JoinDefault>::new(JoinDefault::default());
         let _ = collect(&mut t, &cx); // start 0; next start 1
         let _ = collect(&mut t, &cx); // start 1; next start 2
         let children: Vec<Waker> = {

@@ -128,7 +128,11 @@ impl<const W: usize, O: Order> State<W, O> {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn shared<'a, 'b, 'c>(&'a mut self, cx: &'b mut Context<'c>) -> Shared<'a, 'b, 'c, W, O> {
-        Shared { state: self, cx }
+        Shared {
+            enabled: &mut self.enabled,
+            order: &mut self.order,
+            cx,
+        }
     }
 }
 
@@ -203,24 +207,32 @@ impl<F: ?Sized> ProbePlain for &Probe<'_, F> {
 /// One poll of a select whose branches share the task's waker: every enabled branch
 /// may be polled.
 pub struct Shared<'a, 'b, 'c, const W: usize, O> {
-    state: &'a mut State<W, O>,
+    enabled: &'a mut Mask<W>,
+    order: &'a mut O,
     cx: &'b mut Context<'c>,
 }
 
-impl<const W: usize, O: Order> Shared<'_, '_, '_, W, O> {
-    /// The branch this poll starts at (see [`Order`]).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn start(&mut self, n: usize) -> usize {
-        self.state.order.start(n)
-    }
+/// `start` and `won` of [`Shared`] and [`Tracked`]: the select's [`Order`] decides.
+macro_rules! order_methods {
+    () => {
+        /// The branch this poll starts at (see [`Order`]).
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub fn start(&mut self, n: usize) -> usize {
+            self.order.start(n)
+        }
 
-    /// Branch `index` won (its value matched its pattern).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn won(&mut self, index: usize) {
-        self.state.order.won(index);
-    }
+        /// Branch `index` won (its value matched its pattern).
+        #[cfg_attr(debug_assertions, inline)]
+        #[cfg_attr(not(debug_assertions), inline(always))]
+        pub fn won(&mut self, index: usize) {
+            self.order.won(index);
+        }
+    };
+}
+
+impl<const W: usize, O: Order> Shared<'_, '_, '_, W, O> {
+    order_methods!();
 
     /// Polls branch `index` if it is enabled, unless its future reports `terminated`
     /// (the branch is then disabled). A branch that gives a value is disabled too: the
@@ -233,11 +245,11 @@ impl<const W: usize, O: Order> Shared<'_, '_, '_, W, O> {
         terminated: bool,
         future: &mut Pin<&mut (F,)>,
     ) -> Option<F::Output> {
-        if !self.state.enabled.contains(index) {
+        if !self.enabled.contains(index) {
             return None;
         }
         poll_enabled(
-            &mut self.state.enabled,
+            self.enabled,
             index,
             terminated,
             leaf(future.as_mut()),
@@ -249,7 +261,7 @@ impl<const W: usize, O: Order> Shared<'_, '_, '_, W, O> {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn any(&mut self) -> bool {
-        !self.state.enabled.is_empty()
+        !self.enabled.is_empty()
     }
 }
 
@@ -262,19 +274,7 @@ pub struct Tracked<'a, const K: usize, const W: usize, O> {
 }
 
 impl<const K: usize, const W: usize, O: Order> Tracked<'_, K, W, O> {
-    /// The branch this poll starts at (see [`Order`]).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn start(&mut self, n: usize) -> usize {
-        self.order.start(n)
-    }
-
-    /// Branch `index` won (its value matched its pattern).
-    #[cfg_attr(debug_assertions, inline)]
-    #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn won(&mut self, index: usize) {
-        self.order.won(index);
-    }
+    order_methods!();
 
     /// Like [`Shared::poll`], for a branch that was woken since the last poll.
     #[cfg_attr(debug_assertions, inline)]

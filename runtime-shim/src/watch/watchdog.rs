@@ -54,19 +54,20 @@ pub(crate) fn stuck_threshold() -> Duration {
 }
 
 pub(crate) fn set_slow(threshold: Duration) {
-    thresholds();
-    let us = u64::try_from(threshold.as_micros())
-        .unwrap_or(u64::MAX)
-        .max(1);
-    SLOW_US.store(us, Ordering::Relaxed);
+    store(&SLOW_US, threshold.as_micros());
 }
 
 pub(crate) fn set_stuck(threshold: Duration) {
+    store(&STUCK_MS, threshold.as_millis());
+}
+
+/// Sets a threshold (after the environment's, which it overrides), at least 1 unit.
+fn store(threshold: &AtomicU64, units: u128) {
     thresholds();
-    let ms = u64::try_from(threshold.as_millis())
-        .unwrap_or(u64::MAX)
-        .max(1);
-    STUCK_MS.store(ms, Ordering::Relaxed);
+    threshold.store(
+        u64::try_from(units).unwrap_or(u64::MAX).max(1),
+        Ordering::Relaxed,
+    );
 }
 
 /// Reads the environment once: `PATIENCE_WATCH_SLOW_MS` (default 10) and
