@@ -47,11 +47,6 @@ impl Errors {
         }
     }
 
-    /// `Ok(())` if no error was pushed, else every error combined.
-    pub(crate) fn finish(self) -> syn::Result<()> {
-        self.finish_with(())
-    }
-
     /// The combined error, if any.
     pub(crate) fn into_error(self) -> Option<syn::Error> {
         self.0
@@ -59,16 +54,23 @@ impl Errors {
 }
 
 /// Errors as one expression, wherever a function-like macro was called (`let x =
-/// m!{..};` included): a block holding `recovered` (statements the compiler should still
-/// type-check, or nothing), then each `compile_error!`, the last one as the block's
-/// tail. An erroneous expression has a type that unifies with any other, so the block
-/// causes no error of its own.
+/// m!{..};` included): a block that binds every `compile_error!` (in order) to
+/// `__patience_failed` (the erroneous value, see `crate::recover`), then holds
+/// `recovered` (statements the compiler should still type-check, which may use that
+/// value, or nothing), and has the value as its tail. An erroneous expression has a
+/// type that unifies with any other, so the block causes no error of its own.
 ///
 /// Input: errors `e1, e2` and `recovered`.
-/// Output: `{ recovered ::core::compile_error!{"e1"} ::core::compile_error!{"e2"} }`.
+/// Output: `{ let __patience_failed = { ::core::compile_error!{"e1"} ::core::compile_error!{"e2"} };
+/// recovered __patience_failed }`.
 pub(crate) fn expr(error: &syn::Error, recovered: TokenStream) -> TokenStream {
     let errors = error.to_compile_error();
-    quote! {{ #recovered #errors }}
+    let failed = crate::names::local("failed");
+    quote! {{
+        let #failed = { #errors };
+        #recovered
+        #failed
+    }}
 }
 
 /// Errors followed by `fallback` (for attribute macros the original or rewritten item,

@@ -17,6 +17,7 @@ mod entry;
 mod errors;
 mod join;
 mod names;
+mod recover;
 mod select;
 mod tree;
 mod util;

@@ -102,13 +102,14 @@ fn tokio_call(krate: &syn::Path, tokio: &Tokio, future: &Ident, span: Span) -> T
 }
 
 pub(crate) fn expand(kind: Macro, options: &Options, f: EntryFn) -> TokenStream {
+    let body = body_with_typing(&f, &options.krate);
     let EntryFn {
         attrs,
         inner_attrs,
         vis,
         mut sig,
         brace,
-        body,
+        ..
     } = f;
     sig.asyncness = None;
     let lifted = inner_attrs.into_iter().map(|mut attr| {
@@ -178,6 +179,56 @@ pub(crate) fn expand(kind: Macro, options: &Options, f: EntryFn) -> TokenStream 
     sig.to_tokens(&mut out);
     out.extend(block);
     out
+}
+
+/// Input: a function the attribute rejected (its errors are reported). Output: the
+/// function, kept so that its body is still type-checked (and analysed by IDEs), and
+/// so that rustc has nothing to add to the attribute's errors:
+/// - it is made `async` (a missing `async` is one of the errors; the body may `.await`);
+/// - for `#[main]` on `main`, it is nested in a plain `fn main() {}`: rustc checks the
+///   entry point's own signature (E0752 for `async`, arguments, generics) and would
+///   report again what the attribute already did.
+///
+/// Input: `async fn main(port: u16) { body }`.
+/// Output: `fn main() { #[allow(dead_code)] async fn main(port: u16) { body } }`.
+pub(crate) fn rejected(kind: Macro, krate: &syn::Path, f: EntryFn) -> TokenStream {
+    let body = body_with_typing(&f, krate);
+    let mut sig = f.sig;
+    sig.asyncness
+        .get_or_insert_with(|| syn::Token![async](sig.fn_token.span));
+    let mut block = TokenStream::new();
+    f.brace.surround(&mut block, |tokens| {
+        for attr in &f.inner_attrs {
+            attr.to_tokens(tokens);
+        }
+        tokens.extend(body);
+    });
+    let (attrs, vis) = (&f.attrs, &f.vis);
+    let attrs = quote! { #(#attrs)* };
+    if kind == Macro::Main && sig.ident == "main" {
+        let main = Ident::new("main", sig.ident.span());
+        quote! {
+            #attrs
+            #vis fn #main() {
+                #[allow(dead_code)]
+                #sig #block
+            }
+        }
+    } else {
+        quote! { #attrs #vis #sig #block }
+    }
+}
+
+/// The body, after an import of `Typing`, which a completed dangling `.` calls (see
+/// `crate::recover::dots`). It is there in every expansion, so that the expansion of a
+/// half-typed body has the same shape as that of the body rust-analyzer completes in.
+fn body_with_typing(f: &EntryFn, krate: &syn::Path) -> TokenStream {
+    let body = &f.body;
+    quote! {
+        #[allow(unused_imports)]
+        use #krate::__private::recover::Typing as _;
+        #body
+    }
 }
 
 /// Input: the attribute, its options, the function's name and the body future's name.

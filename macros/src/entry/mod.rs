@@ -13,6 +13,8 @@ mod parse;
 
 use proc_macro2::TokenStream;
 
+use crate::errors::Errors;
+
 /// Which attribute is expanding.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Macro {
@@ -60,23 +62,33 @@ pub(crate) fn expand_with(
     backends: Backends,
 ) -> TokenStream {
     let options = args::parse(kind, args, backends);
-    let function = parse::parse(kind, item.clone());
-    match (options, function) {
-        (Ok(options), Ok(function)) => expand::expand(kind, &options, function),
-        (Err(mut a), Err(b)) => {
-            a.combine(b);
-            crate::errors::items(&a, item)
-        }
+    let (function, problems) = parse::parse(kind, item.clone());
+    match (options, function, problems) {
+        (Ok(options), Some(function), None) => expand::expand(kind, &options, function),
         // The function itself is fine: expand it on the default runtime next to the
         // error, so the only error shown is the one about the options.
-        (Err(e), Ok(function)) => {
+        (Err(error), Some(function), None) => {
             let fallback = options::Options {
                 runtime: options::Runtime::Builtin,
                 krate: crate::util::default_crate_path(),
             };
-            crate::errors::items(&e, expand::expand(kind, &fallback, function))
+            crate::errors::items(&error, expand::expand(kind, &fallback, function))
         }
-        (Ok(_), Err(e)) => crate::errors::items(&e, item),
+        // The function is rejected: it is kept as written (as far as rustc accepts it
+        // without a second error), so its body is still checked.
+        (options, function, problems) => {
+            let mut errors = Errors::new();
+            let krate = errors
+                .ok(options)
+                .map_or_else(crate::util::default_crate_path, |options| options.krate);
+            errors.push(problems.expect("a function is rejected, or it parses with no problem"));
+            let error = errors.into_error().expect("an error was just pushed");
+            let kept = match function {
+                Some(function) => expand::rejected(kind, &krate, function),
+                None => item,
+            };
+            crate::errors::items(&error, kept)
+        }
     }
 }
 

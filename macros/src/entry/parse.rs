@@ -20,7 +20,9 @@ pub(crate) struct EntryFn {
     pub(crate) vis: Visibility,
     pub(crate) sig: Signature,
     pub(crate) brace: token::Brace,
-    /// The statements of the body, unparsed.
+    /// The statements of the body, unparsed, but with each dangling `.` (half-typed
+    /// `value.`) completed (see `crate::recover::dots`): the expansion imports
+    /// `__private::recover::Typing`.
     pub(crate) body: TokenStream,
 }
 
@@ -34,7 +36,7 @@ impl Parse for Raw {
         let content;
         let brace = braced!(content in input);
         let inner_attrs = content.call(Attribute::parse_inner)?;
-        let body: TokenStream = content.parse()?;
+        let body = crate::recover::dots::complete(content.parse()?);
         Ok(Raw(EntryFn {
             attrs,
             inner_attrs,
@@ -46,9 +48,20 @@ impl Parse for Raw {
     }
 }
 
-/// Parses the item and checks that it is something the attribute can rewrite. Every
-/// problem found is reported.
-pub(crate) fn parse(kind: Macro, item: TokenStream) -> syn::Result<EntryFn> {
+/// Parses the item and checks that it is something the attribute can rewrite.
+/// Output: the function, if the item is one (even one the attribute rejects), and every
+/// problem found.
+pub(crate) fn parse(kind: Macro, item: TokenStream) -> (Option<EntryFn>, Option<syn::Error>) {
+    match parse_fn(kind, item) {
+        Ok(f) => {
+            let problems = check(kind, &f);
+            (Some(f), problems)
+        }
+        Err(error) => (None, Some(error)),
+    }
+}
+
+fn parse_fn(kind: Macro, item: TokenStream) -> syn::Result<EntryFn> {
     let span = item.span();
     let Raw(f) = Raw::parse.parse2(item).map_err(|_| {
         syn::Error::new(
@@ -63,7 +76,11 @@ pub(crate) fn parse(kind: Macro, item: TokenStream) -> syn::Result<EntryFn> {
             ),
         )
     })?;
+    Ok(f)
+}
 
+/// Every reason the attribute cannot rewrite `f`.
+fn check(kind: Macro, f: &EntryFn) -> Option<syn::Error> {
     let mut errors = Errors::new();
     if f.sig.asyncness.is_none() {
         errors.push(syn::Error::new(
@@ -115,5 +132,5 @@ pub(crate) fn parse(kind: Macro, item: TokenStream) -> syn::Result<EntryFn> {
         ));
     }
 
-    errors.finish_with(f)
+    errors.into_error()
 }

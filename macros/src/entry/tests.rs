@@ -302,3 +302,88 @@ fn duplicate_tokio_options_are_each_reported() {
     assert!(out.contains("duplicate option `start_paused`"), "{out}");
     assert!(out.contains("duplicate option `name`"), "{out}");
 }
+
+#[test]
+fn rejected_main_is_kept_inside_a_plain_main_so_that_rustc_adds_no_error() {
+    let out = expand_with(
+        Macro::Main,
+        TokenStream::new(),
+        quote!(
+            async fn main<T: Default>(port_x: u16) {
+                let kept_y = port_x;
+            }
+        ),
+        ALL,
+    );
+    let file: syn::File = syn::parse2(out.clone()).expect("items");
+    let text = out.to_string();
+    assert_eq!(text.matches("compile_error").count(), 2, "{text}");
+    // The entry point is a plain `fn main()`; the user's function, as written, inside it.
+    let main = file
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Fn(f) if f.sig.ident == "main" => Some(f),
+            _ => None,
+        })
+        .expect("a main");
+    assert!(
+        main.sig.asyncness.is_none() && main.sig.inputs.is_empty(),
+        "{text}"
+    );
+    assert!(main.sig.generics.params.is_empty(), "{text}");
+    assert!(
+        text.contains("async fn main < T : Default > (port_x : u16) {"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Typing as _ ; let kept_y = port_x ; } }"),
+        "{text}"
+    );
+}
+
+#[test]
+fn rejected_function_is_kept_async_so_that_its_awaits_are_not_errors() {
+    let out = run(
+        Macro::Test,
+        TokenStream::new(),
+        quote!(
+            fn awaits_x() {
+                ready().await;
+            }
+        ),
+        ALL,
+    );
+    assert_eq!(out.matches("compile_error").count(), 1, "{out}");
+    assert!(out.contains("async fn awaits_x ()"), "{out}");
+    assert!(!out.contains("fn main"), "{out}");
+}
+
+#[test]
+fn dangling_dot_in_the_body_is_completed_with_its_error_in_place() {
+    let out = run(
+        Macro::Main,
+        TokenStream::new(),
+        quote!(
+            async fn main() {
+                let greeting_x = String::new();
+                greeting_x.
+                let n_y: usize = greeting_x.
+            }
+        ),
+        ALL,
+    );
+    // The body parses: the item is rewritten as usual, with `Typing` in scope.
+    syn::parse2::<syn::File>(out.parse().unwrap()).expect("items");
+    assert_eq!(out.matches("compile_error").count(), 2, "{out}");
+    assert!(
+        out.contains("use :: patience :: __private :: recover :: Typing as _"),
+        "{out}"
+    );
+    assert!(
+        out.contains("greeting_x . __patience_typing (:: core :: compile_error !"),
+        "{out}"
+    );
+    assert!(out.contains("greeting_x . __patience_typing"), "{out}");
+    assert!(out.contains("block_on"), "{out}");
+}

@@ -157,11 +157,12 @@ impl Join {
         quote! {{
             #site_item
             // Both traits: method lookup picks the first for a future, the second for
-            // anything else (whose stand-in child fails `checked`: one error).
+            // anything else (whose stand-in child fails `checked`: one error). `Typing`:
+            // what a completed dangling `.` calls (see `crate::recover::dots`).
             #[allow(unused_imports)]
             use #private::{
                 #into_child as _, NotAFutureChild as _, Argument as __PatienceArgument,
-                checked as __patience_checked,
+                checked as __patience_checked, Typing as _,
             };
             match () {
                 #[allow(unreachable_code)]

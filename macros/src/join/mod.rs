@@ -7,6 +7,8 @@ mod parse;
 
 use proc_macro2::TokenStream;
 
+use crate::recover::Recovered;
+
 /// Which macro is being expanded.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Macro {
@@ -26,12 +28,23 @@ impl Macro {
     }
 }
 
-/// Expands one `join!`/`try_join!` invocation (the tokens between its delimiters).
+/// Expands one `join!`/`try_join!` invocation (the tokens between its delimiters). On
+/// any mistake: every argument that was parsed (or salvaged), type-checked but never
+/// run, next to the errors (see `crate::recover`).
 pub(crate) fn expand(kind: Macro, input: TokenStream) -> TokenStream {
     let (prefix, input) = crate::util::split_prefix(input);
     let (krate, watch) = (prefix.krate, crate::watch::enabled(prefix.watch));
-    match parse::parse(kind, input) {
-        Ok(model) => expand::expand(kind, &krate, &model, watch),
-        Err(error) => crate::errors::expr(&error, TokenStream::new()),
+    let (model, errors) = parse::parse(kind, input);
+    let Some(error) = errors.into_error() else {
+        return expand::expand(kind, &krate, &model, watch);
+    };
+    let make = match kind {
+        Macro::Join => "__patience_child",
+        Macro::TryJoin => "__patience_try_child",
+    };
+    let mut recovered = Recovered::new();
+    for future in &model.futures {
+        recovered.argument(future, make);
     }
+    recovered.finish(&error, &krate)
 }

@@ -1,39 +1,96 @@
 //! Parsing `[biased;] future, future, ...[,]`, reporting every mistake it can find.
+//!
+//! Parsing goes on after a mistake (see `crate::recover`): an argument that does not
+//! parse is salvaged up to the next top-level `,`, a missing `,` is reported where it
+//! should be and the next argument parsed from there, so the arguments are always
+//! there, for the recovered expansion.
 
-use proc_macro2::{TokenStream, TokenTree};
-use syn::parse::{ParseStream, Parser};
+use proc_macro2::TokenStream;
+use syn::parse::{Parse as _, ParseStream, Parser};
 use syn::{Expr, Ident, Token};
 
 use super::Macro;
 use super::model::JoinInput;
 use crate::errors::Errors;
+use crate::recover::{Recovery, Stop};
 
-/// Parses the tokens inside `join!(...)`. Errors are collected (with recovery at the
-/// next top-level `,`) and returned combined.
-pub(crate) fn parse(kind: Macro, input: TokenStream) -> syn::Result<JoinInput> {
-    let parser = |stream: ParseStream| parse_stream(kind, stream);
-    parser.parse2(input)
+/// Parses the tokens inside `join!(...)`. Output: the arguments, as far as they parse,
+/// and every mistake.
+pub(crate) fn parse(kind: Macro, input: TokenStream) -> (JoinInput, Errors) {
+    let (mut recovery, input) = Recovery::new(input);
+    let parser = |stream: ParseStream| Ok(parse_stream(kind, stream, &mut recovery));
+    let parsed = parser.parse2(input);
+    let (mut errors, _) = recovery.finish();
+    let parsed = parsed.unwrap_or_else(|error| {
+        // Not reached: `parse_stream` consumes every token and reports its own errors.
+        errors.push(error);
+        JoinInput {
+            biased: false,
+            futures: Vec::new(),
+        }
+    });
+    (parsed, errors)
 }
 
-fn parse_stream(kind: Macro, input: ParseStream) -> syn::Result<JoinInput> {
+fn parse_stream(kind: Macro, input: ParseStream, recovery: &mut Recovery) -> JoinInput {
     let name = kind.name();
-    let mut errors = Errors::new();
-    let mut biased = false;
+    let biased = modes(name, input, recovery);
+    let mut futures = Vec::new();
+    while !input.is_empty() {
+        if let Ok(comma) = input.parse::<Token![,]>() {
+            recovery.push(syn::Error::new(
+                comma.span,
+                format!("expected a future before this `,`: `{name}` arguments cannot be empty"),
+            ));
+            continue;
+        }
+        if input.peek(Ident) && input.peek2(Token![;]) {
+            let word: Ident = input.fork().parse().expect("peeked");
+            if word == "biased" {
+                recovery.push(syn::Error::new(
+                    word.span(),
+                    format!("`biased;` must come first in `{name}`, before any future"),
+                ));
+                let _ = input.parse::<Ident>();
+                let _ = input.parse::<Token![;]>();
+                continue;
+            }
+        }
+        futures.push(recovery.expr(input, Expr::parse, Stop::Comma));
+        if input.is_empty() || input.parse::<Token![,]>().is_ok() {
+            continue;
+        }
+        if let Ok(semi) = input.parse::<Token![;]>() {
+            recovery.push(syn::Error::new(
+                semi.span,
+                format!(
+                    "expected `,` or the end of `{name}`, found `;`: futures are separated by `,`"
+                ),
+            ));
+        } else {
+            // The next argument is parsed from here.
+            recovery.push(input.error(format!("expected `,` between `{name}` arguments")));
+        }
+    }
+    JoinInput { biased, futures }
+}
 
-    // Mode words: `ident;` before the first future.
+/// Mode words: `ident;` before the first future. Output: whether `biased;` was given.
+fn modes(name: &str, input: ParseStream, recovery: &mut Recovery) -> bool {
+    let mut biased = false;
     while input.peek(Ident) && input.peek2(Token![;]) {
-        let word: Ident = input.parse()?;
-        input.parse::<Token![;]>()?;
+        let word: Ident = input.parse().expect("peeked");
+        let _ = input.parse::<Token![;]>();
         if word == "biased" {
             if biased {
-                errors.push(syn::Error::new(
+                recovery.push(syn::Error::new(
                     word.span(),
                     format!("`biased;` is given twice; write it once, first in `{name}`"),
                 ));
             }
             biased = true;
         } else {
-            errors.push(syn::Error::new(
+            recovery.push(syn::Error::new(
                 word.span(),
                 format!(
                     "expected `biased;` or a future, found `{word};`: the only mode of \
@@ -42,67 +99,7 @@ fn parse_stream(kind: Macro, input: ParseStream) -> syn::Result<JoinInput> {
             ));
         }
     }
-
-    let mut futures = Vec::new();
-    while !input.is_empty() {
-        if input.peek(Token![,]) {
-            let comma: Token![,] = input.parse()?;
-            errors.push(syn::Error::new(
-                comma.span,
-                format!("expected a future before this `,`: `{name}` arguments cannot be empty"),
-            ));
-            continue;
-        }
-        if input.peek(Ident) && input.peek2(Token![;]) {
-            let word: Ident = input.fork().parse()?;
-            if word == "biased" {
-                errors.push(syn::Error::new(
-                    word.span(),
-                    format!("`biased;` must come first in `{name}`, before any future"),
-                ));
-                input.parse::<Ident>()?;
-                input.parse::<Token![;]>()?;
-                continue;
-            }
-        }
-        match input.parse::<Expr>() {
-            Ok(expr) => futures.push(expr),
-            Err(error) => {
-                errors.push(error);
-                skip_argument(input)?;
-                continue;
-            }
-        }
-        if input.is_empty() {
-            break;
-        }
-        if input.peek(Token![,]) {
-            input.parse::<Token![,]>()?;
-            continue;
-        }
-        let message = if input.peek(Token![;]) {
-            format!("expected `,` or the end of `{name}`, found `;`: futures are separated by `,`")
-        } else {
-            format!("expected `,` between `{name}` arguments")
-        };
-        errors.push(input.error(message));
-        skip_argument(input)?;
-    }
-
-    errors.finish()?;
-    Ok(JoinInput { biased, futures })
-}
-
-/// Skips the rest of a bad argument: every token up to and including the next top-level
-/// `,` (tokens inside brackets are single trees, so their commas do not count).
-fn skip_argument(input: ParseStream) -> syn::Result<()> {
-    while !input.is_empty() && !input.peek(Token![,]) {
-        input.parse::<TokenTree>()?;
-    }
-    if input.peek(Token![,]) {
-        input.parse::<Token![,]>()?;
-    }
-    Ok(())
+    biased
 }
 
 #[cfg(test)]
@@ -111,26 +108,32 @@ mod tests {
     use quote::quote;
 
     fn messages(tokens: TokenStream) -> Vec<String> {
-        match parse(Macro::Join, tokens) {
-            Ok(_) => Vec::new(),
-            Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
+        match parse(Macro::Join, tokens).1.into_error() {
+            None => Vec::new(),
+            Some(error) => error.into_iter().map(|e| e.to_string()).collect(),
         }
+    }
+
+    fn parse_ok(tokens: TokenStream) -> JoinInput {
+        let (input, errors) = parse(Macro::Join, tokens);
+        assert!(errors.into_error().is_none());
+        input
     }
 
     #[test]
     fn accepts_biased_trailing_comma_and_no_futures() {
-        let input = parse(Macro::Join, quote!(biased; a, b.c(), async { 1 },)).unwrap();
+        let input = parse_ok(quote!(biased; a, b.c(), async { 1 },));
         assert!(input.biased);
         assert_eq!(input.futures.len(), 3);
-        let input = parse(Macro::Join, quote!()).unwrap();
+        let input = parse_ok(quote!());
         assert!(!input.biased && input.futures.is_empty());
-        let input = parse(Macro::Join, quote!(biased;)).unwrap();
+        let input = parse_ok(quote!(biased;));
         assert!(input.biased && input.futures.is_empty());
     }
 
     #[test]
     fn a_variable_named_biased_is_a_future_not_a_mode() {
-        let input = parse(Macro::Join, quote!(biased, other)).unwrap();
+        let input = parse_ok(quote!(biased, other));
         assert!(!input.biased);
         assert_eq!(input.futures.len(), 2);
     }

@@ -107,7 +107,11 @@ pub(crate) fn expand(select: Select, krate: &TokenStream, watch: Option<&str>) -
         let handler = select
             .else_handler
             .expect("model: a select without branches has an `else`");
-        return quote! { match () { () => #handler } };
+        return quote! {{
+            #[allow(unused_imports)]
+            use #krate::__private::select::Typing as _;
+            match () { () => #handler }
+        }};
     }
     let n = select.branches.len();
     let site = watch.map(|name| watch_site(&select, krate, name));
@@ -134,8 +138,10 @@ pub(crate) fn expand(select: Select, krate: &TokenStream, watch: Option<&str>) -
     quote! {
         {
             #site_item
+            // `Typing`: what a completed dangling `.` in user code calls (see
+            // `crate::recover::dots`).
             #[allow(unused_imports)]
-            use #private::Outcome::{L as __PatienceWonL, R as __PatienceWonR};
+            use #private::{Outcome::{L as __PatienceWonL, R as __PatienceWonR}, Typing as _};
             #node_import
             match {
                 #[allow(unused_imports)]

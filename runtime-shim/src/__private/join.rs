@@ -30,6 +30,7 @@ use core::task::{Context, Poll, Waker};
 pub use super::argument::{Argument, IntoChild, IntoTryChild, NotAFutureChild, checked};
 pub use super::mask::words;
 pub use super::order::{Biased, JoinDefault};
+pub use super::recover::Typing;
 pub use super::tree::{Tree, split};
 pub use super::wakers::ChildWakers;
 pub use crate::watch::Watch;

@@ -7,6 +7,7 @@ pub mod entry;
 pub mod join;
 pub mod mask;
 pub mod order;
+pub mod recover;
 pub mod select;
 pub mod tree;
 mod wakers;

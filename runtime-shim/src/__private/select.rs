@@ -23,6 +23,7 @@ use futures_core::future::FusedFuture;
 pub use super::argument::{Argument, IntoBranch, NotAFutureChild, checked_branch};
 pub use super::mask::{Mask, words};
 pub use super::order::{Biased, Fair, RoundRobin, SelectDefault};
+pub use super::recover::Typing;
 pub use super::tree::{Tree, leaf, split};
 pub use super::wakers::ChildWakers;
 pub use crate::watch::Watch;
