@@ -15,7 +15,8 @@
 //!                                                             // through `checked_branch`
 //!             <state>,
 //!             move |<list>, <state>, <cx>| { split the tree; the ring of poll steps },
-//!         ).await;                                            // the futures drop here
+//!         ).await;                                            // the futures drop inside,
+//!                                                             // as it returns `Ready`
 //!         <out>
 //!     } {
 //!         // Branch i's value sits at the end of a path of L/R through a balanced tree.

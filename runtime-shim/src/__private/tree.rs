@@ -17,8 +17,9 @@ use core::task::{Context, Poll};
 /// The children `list`, the polling state and the macro-written poll function.
 #[must_use = "futures do nothing unless you `.await` or poll them"]
 pub struct Tree<L, S, F> {
-    /// Structurally pinned: only ever reached through `Pin<&mut L>`.
-    list: L,
+    /// Structurally pinned: only ever reached through `Pin<&mut Option<L>>`. `None`
+    /// once the tree has returned `Ready`: the children are dropped in place then.
+    list: Option<L>,
     /// Not pinned.
     state: S,
     /// Not pinned.
@@ -33,7 +34,11 @@ impl<L, S, F> Tree<L, S, F> {
     where
         F: FnMut(Pin<&mut L>, &mut S, &mut Context<'_>) -> Poll<T>,
     {
-        Tree { list, state, poll }
+        Tree {
+            list: Some(list),
+            state,
+            poll,
+        }
     }
 }
 
@@ -48,9 +53,10 @@ where
         // SAFETY: `list` is structurally pinned and the other two fields are not. That
         // is sound because `Tree` is `Unpin` only if `L` is (auto trait over all fields),
         // `Tree` has no `Drop` impl and is not `repr(packed)`, and nothing here moves out
-        // of `list` or hands out `&mut L`; `state` and `poll` are never pinned, so
-        // `&mut` to them is fine.
-        let (list, state, poll) = unsafe {
+        // of `list` or hands out `&mut Option<L>` (it is only replaced through
+        // `Pin::set`, which drops the children in place); `state` and `poll` are never
+        // pinned, so `&mut` to them is fine.
+        let (mut list, state, poll) = unsafe {
             let this = self.get_unchecked_mut();
             (
                 Pin::new_unchecked(&mut this.list),
@@ -58,7 +64,20 @@ where
                 &mut this.poll,
             )
         };
-        poll(list, state, cx)
+        let Some(children) = list.as_mut().as_pin_mut() else {
+            panic!("a select!/join! future polled after it completed");
+        };
+        let output = poll(children, state, cx);
+        if output.is_ready() {
+            // Drop the children here, while the output is a local of this function: if
+            // a child's `Drop` panics, the output is still dropped as the panic unwinds.
+            // (Dropped by the caller after `Ready`, on its way out of the `.await`, a
+            // panicking drop would leak the output: rust-lang/rust#47949.) Dropping a
+            // pinned value in place is allowed; `set` writes `None` even if a drop
+            // panics, so nothing is dropped twice.
+            list.set(None);
+        }
+        output
     }
 }
 
