@@ -480,13 +480,17 @@ fn select_drops_every_branch_once_when_dropped_after_one_to_three_polls() {
 fn select_drops_every_branch_once_when_a_branch_drop_panics() {
     for k in SIZES {
         // The winner's siblings are dropped before its handler runs: one panics there.
+        // The winning value leaks then (see the next test), and with it the log, which
+        // Miri's leak check would report: only the case below runs under Miri.
         let (winner, bad) = (k - 1, k / 2 - 1);
-        let log = Rc::new(Log::new(plans(k, &[(winner, Plan::Ready(2))], idle)).drop_panics(bad));
-        let result = complete(select(&log));
-        assert_panicked(result, &format!("drop of child {bad} panics"), "select");
-        assert_eq!(log.handler_runs.get(), 0, "the handler ran after the panic");
-        // (The winning value is another matter: see the next test.)
-        log.assert_each_future_dropped_once("select, a drop panics after a win");
+        if !cfg!(miri) {
+            let plans = plans(k, &[(winner, Plan::Ready(2))], idle);
+            let log = Rc::new(Log::new(plans).drop_panics(bad));
+            let result = complete(select(&log));
+            assert_panicked(result, &format!("drop of child {bad} panics"), "select");
+            assert_eq!(log.handler_runs.get(), 0, "the handler ran after the panic");
+            log.assert_each_future_dropped_once("select, a drop panics after a win");
+        }
         // Or the select itself is dropped while pending.
         let log = Rc::new(Log::new(plans(k, &[], idle)).drop_panics(bad));
         let result = poll_then_drop(select(&log), 2);

@@ -91,16 +91,25 @@ impl Counted {
     }
 }
 
-/// Polls `future` to completion on this thread with a counted waker; returns the
-/// output and the waker's count.
-fn run_counted<F: std::future::Future>(future: F, task: &Arc<Counted>) -> F::Output {
+/// Polls `future` to completion on this thread with a counted waker, calling
+/// `after_first_poll` once the first poll returned `Pending` (it must).
+fn run_counted<F: std::future::Future>(
+    future: F,
+    task: &Arc<Counted>,
+    after_first_poll: impl FnOnce(),
+) -> F::Output {
     let waker = Waker::from(task.clone());
     let mut cx = Context::from_waker(&waker);
     let mut future = std::pin::pin!(future);
+    let mut after_first_poll = Some(after_first_poll);
     loop {
         let seen = task.get();
         if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            assert!(after_first_poll.is_none(), "finished on the first poll");
             return output;
+        }
+        if let Some(hook) = after_first_poll.take() {
+            hook();
         }
         task.wait_past(seen);
     }
@@ -193,29 +202,33 @@ fn child_wakers_kept_after_the_select_and_its_thread_are_gone_stay_usable_and_wa
         let task = Arc::new(Counted::default());
         let p_task = task.clone();
         let p = thread::spawn(move || {
+            // Every child is polled (and hands out its waker) on the first poll; the
+            // values are sent from another thread only after it.
             let (children, mut senders) = exposed(&waker_tx);
             let mut children = children.into_iter();
-            let finisher = thread::spawn({
-                let sender = senders.remove(7);
-                move || sender.send(70).unwrap()
-            });
+            let sender = senders.remove(7);
+            let mut finisher = None;
             let won = run_counted(
                 async { with_indices!(32, select_exposed!(children;)) },
                 &p_task,
+                || finisher = Some(thread::spawn(move || sender.send(70).unwrap())),
             );
-            finisher.join().unwrap();
+            finisher.unwrap().join().unwrap();
             let (children, senders_j) = exposed(&waker_tx);
             let mut children = children.into_iter();
-            let finisher = thread::spawn(move || {
-                for (i, sender) in senders_j.into_iter().enumerate().rev() {
-                    sender.send(i).unwrap();
-                }
-            });
+            let mut finisher = None;
             let joined = run_counted(
                 async { with_indices!(32, join_exposed!(children;)) },
                 &p_task,
+                || {
+                    finisher = Some(thread::spawn(move || {
+                        for (i, sender) in senders_j.into_iter().enumerate().rev() {
+                            sender.send(i).unwrap();
+                        }
+                    }))
+                },
             );
-            finisher.join().unwrap();
+            finisher.unwrap().join().unwrap();
             drop(senders);
             (won, joined)
         });
@@ -234,14 +247,15 @@ fn child_wakers_kept_after_the_select_and_its_thread_are_gone_stay_usable_and_wa
                 let mut children = children.into_iter();
                 let chosen = round % 32;
                 let sender = senders.swap_remove(chosen);
-                let finisher = thread::spawn(move || sender.send(round).unwrap());
                 let task = Arc::new(Counted::default());
+                let mut finisher = None;
                 let won = run_counted(
                     async { with_indices!(32, select_exposed!(children;)) },
                     &task,
+                    || finisher = Some(thread::spawn(move || sender.send(round).unwrap())),
                 );
                 assert_eq!(won, (chosen, round));
-                finisher.join().unwrap();
+                finisher.unwrap().join().unwrap();
             }
         });
         for hammer in hammers {
@@ -330,7 +344,8 @@ fn send_from_another_thread(
     let thread = thread::spawn(move || {
         Rng(seed).shuffle(&mut chosen);
         for (value, sender) in chosen {
-            sender.send(value).unwrap();
+            // A leaf of a select's loser may be gone already.
+            let _ = sender.send(value);
         }
         let _ = until.recv();
         drop(kept);
@@ -344,7 +359,7 @@ fn value(m: usize, b: usize, l: usize) -> usize {
 
 /// `join!` of 13 `select!`s of 16 `join!`s of 16 leaves, driven by `block_on`, every
 /// leaf sent from another thread in a shuffled order. In each select one join gets all
-/// its leaves (it wins); every other gets 15 of 16 (it stays pending).
+/// its leaves (it wins); every other gets 15 of 16 (it stays pending; 3 under Miri).
 #[test]
 fn a_join_of_selects_of_joins_all_large_finishes_when_woken_from_another_thread() {
     let chosen = |m: usize| (m * 5 + 3) % 16;
@@ -352,7 +367,9 @@ fn a_join_of_selects_of_joins_all_large_finishes_when_woken_from_another_thread(
         let (leaves, senders) = leaves(13, 16);
         let (sender, done) = send_from_another_thread(
             senders,
-            move |m, b, l| b == chosen(m) || l != (m + b) % 16,
+            // (Under Miri, the losers get only 3 of their leaves: the same paths, in
+            // half the time.)
+            move |m, b, l| b == chosen(m) || (l != (m + b) % 16 && (!cfg!(miri) || l < 3)),
             0x5EED_0001,
         );
         macro_rules! middle_select {
