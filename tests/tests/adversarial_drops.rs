@@ -379,6 +379,19 @@ fn assert_panicked<T: std::fmt::Debug>(result: Result<T, String>, expected: &str
     }
 }
 
+/// Runs `form` over `log`'s children on `block_on`, asserts it panicked with a message
+/// containing `expected` and that every child and output was dropped exactly once.
+fn panics_dropping_each_once<T: std::fmt::Debug>(
+    form: fn(&Rc<Log>) -> LocalFuture<T>,
+    log: Log,
+    expected: &str,
+    case: &str,
+) {
+    let log = Rc::new(log);
+    assert_panicked(complete(form(&log)), expected, case);
+    log.assert_each_dropped_once(case);
+}
+
 // ---------------------------------------------------------------------------------------
 // select!
 // ---------------------------------------------------------------------------------------
@@ -421,10 +434,12 @@ fn select_drops_every_branch_once_when_a_branch_panics_on_its_first_poll() {
 #[test]
 fn select_drops_every_branch_once_when_a_branch_panics_on_a_later_poll() {
     for k in SIZES {
-        let log = Rc::new(Log::new(plans(k, &[(0, Plan::Panic(3))], idle)));
-        let result = complete(select(&log));
-        assert_panicked(result, "child 0 panics on poll 3", "select");
-        log.assert_each_dropped_once("select, a branch panics on poll 3");
+        panics_dropping_each_once(
+            select,
+            Log::new(plans(k, &[(0, Plan::Panic(3))], idle)),
+            "child 0 panics on poll 3",
+            "select, a branch panics on poll 3",
+        );
     }
 }
 
@@ -512,10 +527,12 @@ fn select_drops_the_winning_value_when_a_branch_drop_panics_after_the_win() {
         for bad in [k / 2 - 1, k - 1] {
             let winner = k - 1;
             let plans = plans(k, &[(winner, Plan::Ready(2))], idle);
-            let log = Rc::new(Log::new(plans).drop_panics(bad));
-            let result = complete(select(&log));
-            assert_panicked(result, &format!("drop of child {bad} panics"), "select");
-            log.assert_each_dropped_once("select, a drop panics after a win");
+            panics_dropping_each_once(
+                select,
+                Log::new(plans).drop_panics(bad),
+                &format!("drop of child {bad} panics"),
+                "select, a drop panics after a win",
+            );
         }
     }
 }
@@ -538,20 +555,24 @@ fn join_drops_every_child_and_output_once_when_it_completes() {
 fn join_drops_every_child_and_output_once_when_a_child_panics_on_its_first_poll() {
     for k in SIZES {
         let bad = k / 2;
-        let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Panic(1))], mixed)));
-        let result = complete(join(&log));
-        assert_panicked(result, &format!("child {bad} panics on poll 1"), "join");
-        log.assert_each_dropped_once("join, a child panics on poll 1");
+        panics_dropping_each_once(
+            join,
+            Log::new(plans(k, &[(bad, Plan::Panic(1))], mixed)),
+            &format!("child {bad} panics on poll 1"),
+            "join, a child panics on poll 1",
+        );
     }
 }
 
 #[test]
 fn join_drops_every_child_and_output_once_when_a_child_panics_on_a_later_poll() {
     for k in SIZES {
-        let log = Rc::new(Log::new(plans(k, &[(0, Plan::Panic(3))], mixed)));
-        let result = complete(join(&log));
-        assert_panicked(result, "child 0 panics on poll 3", "join");
-        log.assert_each_dropped_once("join, a child panics on poll 3");
+        panics_dropping_each_once(
+            join,
+            Log::new(plans(k, &[(0, Plan::Panic(3))], mixed)),
+            "child 0 panics on poll 3",
+            "join, a child panics on poll 3",
+        );
     }
 }
 
@@ -573,10 +594,12 @@ fn join_drops_every_child_and_output_once_when_a_child_drop_panics() {
     for k in SIZES {
         // A child is dropped as soon as it finishes, inside the join's poll.
         let bad = k / 2;
-        let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Ready(2))], mixed)).drop_panics(bad));
-        let result = complete(join(&log));
-        assert_panicked(result, &format!("drop of child {bad} panics"), "join");
-        log.assert_each_dropped_once("join, a drop panics when its child finishes");
+        panics_dropping_each_once(
+            join,
+            Log::new(plans(k, &[(bad, Plan::Ready(2))], mixed)).drop_panics(bad),
+            &format!("drop of child {bad} panics"),
+            "join, a drop panics when its child finishes",
+        );
         // Or the join is dropped while the child still runs.
         let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Pending)], mixed)).drop_panics(bad));
         let result = poll_then_drop(join(&log), 1);
@@ -608,14 +631,12 @@ fn try_join_drops_every_child_and_output_once_when_a_child_panics() {
     for k in SIZES {
         for poll in [1, 3] {
             let bad = (k / 2 + poll as usize) % k;
-            let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Panic(poll))], mixed)));
-            let result = complete(try_join(&log));
-            assert_panicked(
-                result,
+            panics_dropping_each_once(
+                try_join,
+                Log::new(plans(k, &[(bad, Plan::Panic(poll))], mixed)),
                 &format!("child {bad} panics on poll {poll}"),
-                "try_join",
+                &format!("try_join, a child panics on poll {poll}"),
             );
-            log.assert_each_dropped_once(&format!("try_join, a child panics on poll {poll}"));
         }
     }
 }
@@ -637,14 +658,18 @@ fn try_join_drops_every_child_and_output_once_when_a_child_drop_panics() {
         // The child giving the error is dropped at once, inside the poll: its drop
         // panics while the error is in flight.
         let bad = k / 2;
-        let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Reject(2))], mixed)).drop_panics(bad));
-        let result = complete(try_join(&log));
-        assert_panicked(result, &format!("drop of child {bad} panics"), "try_join");
-        log.assert_each_dropped_once("try_join, the failing child's drop panics");
+        panics_dropping_each_once(
+            try_join,
+            Log::new(plans(k, &[(bad, Plan::Reject(2))], mixed)).drop_panics(bad),
+            &format!("drop of child {bad} panics"),
+            "try_join, the failing child's drop panics",
+        );
         // A child that succeeded.
-        let log = Rc::new(Log::new(plans(k, &[(bad, Plan::Ready(1))], mixed)).drop_panics(bad));
-        let result = complete(try_join(&log));
-        assert_panicked(result, &format!("drop of child {bad} panics"), "try_join");
-        log.assert_each_dropped_once("try_join, a finished child's drop panics");
+        panics_dropping_each_once(
+            try_join,
+            Log::new(plans(k, &[(bad, Plan::Ready(1))], mixed)).drop_panics(bad),
+            &format!("drop of child {bad} panics"),
+            "try_join, a finished child's drop panics",
+        );
     }
 }
