@@ -227,6 +227,23 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
         ),
         (
             "async_trait",
+            quote!(native, native_supertraits(R), ?Send),
+            quote!(
+                pub trait T<'a>: R<Item = u8> + Sync {
+                    type K: Send + Into<Self::V>;
+                    type V;
+                    async fn f(&self, x: &'a u8, (a, b): (u8, u8)) -> Self::K;
+                    async fn g<G: Send>(self: Box<Self>, g: G, _: impl Fn()) {}
+                    #[async_trait(Send)]
+                    async fn h(self: ::std::pin::Pin<&mut Self>) -> &'a str {
+                        ""
+                    }
+                    fn s(&self) -> Self;
+                }
+            ),
+        ),
+        (
+            "async_trait",
             TokenStream::new(),
             quote!(
                 impl<'a, X> T for S<'a, X>
@@ -244,22 +261,22 @@ fn valid_inputs() -> Vec<(&'static str, TokenStream, TokenStream)> {
 
 fn run_all(args: &TokenStream, input: &TokenStream) {
     no_panic("#[main]", input, Shape::Items, || {
-        crate::entry::expand(crate::entry::Kind::Main, args.clone(), input.clone())
+        crate::entry::expand(crate::entry::Macro::Main, args.clone(), input.clone())
     });
     no_panic("#[test]", args, Shape::Items, || {
-        crate::entry::expand(crate::entry::Kind::Test, input.clone(), args.clone())
+        crate::entry::expand(crate::entry::Macro::Test, input.clone(), args.clone())
     });
     no_panic("select!", input, Shape::Expr, || {
-        crate::select::expand(crate::select::Dialect::Select, input.clone())
+        crate::select::expand(crate::select::Macro::Select, input.clone())
     });
     no_panic("select_biased!", input, Shape::Expr, || {
-        crate::select::expand(crate::select::Dialect::SelectBiased, input.clone())
+        crate::select::expand(crate::select::Macro::SelectBiased, input.clone())
     });
     no_panic("join!", input, Shape::Expr, || {
-        crate::join::expand(crate::join::Kind::Join, input.clone())
+        crate::join::expand(crate::join::Macro::Join, input.clone())
     });
     no_panic("try_join!", input, Shape::Expr, || {
-        crate::join::expand(crate::join::Kind::TryJoin, input.clone())
+        crate::join::expand(crate::join::Macro::TryJoin, input.clone())
     });
     no_panic("#[async_trait]", input, Shape::Items, || {
         crate::async_trait::expand(args.clone(), input.clone())
@@ -336,14 +353,20 @@ fn expansions_bind_only_prefixed_names() {
             ),
         ),
         ("try_join!", quote!(a(), b())),
+        (
+            "select! watched",
+            quote!(@[::patience] @watch a = f() => a, b = g() => b),
+        ),
+        ("join! watched", quote!(@[::patience] @watch a(), b())),
+        ("try_join! watched", quote!(@[::patience] @watch a(), b())),
     ];
     for (what, input) in inputs {
         let output = if what.starts_with("select") {
-            crate::select::expand(crate::select::Dialect::Select, input)
+            crate::select::expand(crate::select::Macro::Select, input)
         } else if what.starts_with("try") {
-            crate::join::expand(crate::join::Kind::TryJoin, input)
+            crate::join::expand(crate::join::Macro::TryJoin, input)
         } else {
-            crate::join::expand(crate::join::Kind::Join, input)
+            crate::join::expand(crate::join::Macro::Join, input)
         };
         let mut bad = Vec::new();
         collect_unprefixed(output, &mut bad);
@@ -361,6 +384,7 @@ fn collect_unprefixed(tokens: TokenStream, bad: &mut Vec<String>) {
                     && name != "__private"
                     && !name.starts_with("__patience_")
                     && !name.starts_with("__Patience")
+                    && !name.starts_with("__PATIENCE_")
                 {
                     bad.push(name);
                 }

@@ -20,6 +20,7 @@ mod names;
 mod select;
 mod tree;
 mod util;
+mod watch;
 
 #[cfg(test)]
 mod fuzz_tests;
@@ -27,37 +28,37 @@ mod fuzz_tests;
 /// Runs an `async fn` on a runtime's `block_on`. See `patience::main`.
 #[proc_macro_attribute]
 pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Kind::Main, args.into(), item.into()).into()
+    entry::expand(entry::Macro::Main, args.into(), item.into()).into()
 }
 
 /// Runs an `async fn` test on a runtime's `block_on`. See `patience::test`.
 #[proc_macro_attribute]
 pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Kind::Test, args.into(), item.into()).into()
+    entry::expand(entry::Macro::Test, args.into(), item.into()).into()
 }
 
 /// Races several futures and runs the handler of the first to finish. See `patience::select!`.
 #[proc_macro]
 pub fn select(input: TokenStream) -> TokenStream {
-    select::expand(select::Dialect::Select, input.into()).into()
+    select::expand(select::Macro::Select, input.into()).into()
 }
 
 /// `select!` that polls in written order. See `patience::select_biased!`.
 #[proc_macro]
 pub fn select_biased(input: TokenStream) -> TokenStream {
-    select::expand(select::Dialect::SelectBiased, input.into()).into()
+    select::expand(select::Macro::SelectBiased, input.into()).into()
 }
 
 /// Runs futures concurrently and returns all outputs. See `patience::join!`.
 #[proc_macro]
 pub fn join(input: TokenStream) -> TokenStream {
-    join::expand(join::Kind::Join, input.into()).into()
+    join::expand(join::Macro::Join, input.into()).into()
 }
 
 /// Runs fallible futures concurrently, stopping at the first error. See `patience::try_join!`.
 #[proc_macro]
 pub fn try_join(input: TokenStream) -> TokenStream {
-    join::expand(join::Kind::TryJoin, input.into()).into()
+    join::expand(join::Macro::TryJoin, input.into()).into()
 }
 
 /// Rewrites `async fn` in traits and trait impls into boxed futures. See `patience::async_trait`.

@@ -4,10 +4,13 @@
 //! (`#[patience::main]`). Its request handlers sit behind a `dyn` async trait
 //! (`#[patience::async_trait]`); the server races each accept against a shutdown
 //! signal and an idle timeout (`select!`), while several clients talk to it
-//! concurrently (`join!` / `try_join!`). It stops by itself and prints a report.
+//! concurrently (`join!` / `try_join!`), then a runtime-sized batch of clients
+//! (`try_join_all`) and six clients at most three at a time (`FutureSet` with a
+//! limit). It stops by itself and prints a report.
 //!
 //! Run it with `cargo run -p patience --example tour`.
 
+use std::cell::Cell;
 use std::io;
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::time::{Duration, Instant};
@@ -129,16 +132,54 @@ async fn client(addr: SocketAddr, request: &str) -> io::Result<String> {
     Ok(reply.trim_end().to_owned())
 }
 
-/// Several clients at once; then tells the server to stop.
-async fn clients(addr: SocketAddr, shutdown: oneshot::Sender<()>) -> io::Result<Vec<String>> {
+/// What the clients got back.
+struct Replies {
+    /// The four fixed requests, in order.
+    fixed: Vec<String>,
+    /// The batch, in input order.
+    batch: Vec<String>,
+    /// The limited ones, in completion order.
+    limited: Vec<String>,
+    /// The most limited clients in flight at once.
+    most_in_flight: usize,
+}
+
+/// Several clients at once, then a batch and a limited set of clients; then tells the
+/// server to stop.
+async fn clients(addr: SocketAddr, shutdown: oneshot::Sender<()>) -> io::Result<Replies> {
     let (a, b, c, d) = patience::try_join!(
         client(addr, "upper patience is a virtue"),
         client(addr, "sum 1 2 3 4 5"),
         client(addr, "sum 40 2"),
         client(addr, "upper join! and select!"),
     )?;
+    // A batch whose size is known only at run time; replies in input order.
+    let words: Vec<String> = (1..=12).map(|i| format!("upper client {i}")).collect();
+    let batch = patience::try_join_all(words.iter().map(|w| client(addr, w))).await?;
+    // At most three in flight; replies as they come.
+    let (in_flight, most) = (Cell::new(0), Cell::new(0));
+    let mut set = patience::FutureSet::with_limit(3);
+    for i in 1..=6 {
+        let (in_flight, most) = (&in_flight, &most);
+        set.push(async move {
+            in_flight.set(in_flight.get() + 1);
+            most.set(most.get().max(in_flight.get()));
+            let reply = client(addr, &format!("sum {i} {i}")).await;
+            in_flight.set(in_flight.get() - 1);
+            reply
+        });
+    }
+    let mut limited = Vec::new();
+    while let Some(reply) = set.next().await {
+        limited.push(reply?);
+    }
     let _ = shutdown.send(());
-    Ok(vec![a, b, c, d])
+    Ok(Replies {
+        fixed: vec![a, b, c, d],
+        batch,
+        limited,
+        most_in_flight: most.get(),
+    })
 }
 
 #[patience::main]
@@ -167,9 +208,21 @@ async fn main() -> io::Result<()> {
     let idle = server(quiet, Vec::new(), never, Duration::from_millis(50)).await?;
 
     println!("patience tour: a TCP service on {addr}");
-    for reply in &replies {
+    for reply in &replies.fixed {
         println!("  reply: {reply}");
     }
+    println!(
+        "  batch of {} clients (try_join_all): {} .. {}",
+        replies.batch.len(),
+        replies.batch[0],
+        replies.batch[replies.batch.len() - 1]
+    );
+    println!(
+        "  {} clients at most {} at a time (FutureSet::with_limit): {}",
+        replies.limited.len(),
+        replies.most_in_flight,
+        replies.limited.join(", ")
+    );
     println!(
         "  served {} connections / {} requests ({} bytes in, {} bytes out), ended by {}",
         served.connections, served.requests, served.bytes_in, served.bytes_out, served.ended_by
@@ -178,10 +231,16 @@ async fn main() -> io::Result<()> {
     println!("  took {:.1?}", start.elapsed());
 
     assert_eq!(
-        replies,
+        replies.fixed,
         ["PATIENCE IS A VIRTUE", "15", "42", "JOIN! AND SELECT!"]
     );
-    assert_eq!(served.requests, 4);
+    let expected: Vec<String> = (1..=12).map(|i| format!("CLIENT {i}")).collect();
+    assert_eq!(replies.batch, expected);
+    let mut sums = replies.limited.clone();
+    sums.sort_by_key(|s| s.parse::<u32>().unwrap_or(0));
+    assert_eq!(sums, ["2", "4", "6", "8", "10", "12"]);
+    assert_eq!(replies.most_in_flight, 3);
+    assert_eq!(served.requests, 4 + 12 + 6);
     assert_eq!(served.ended_by, "shutdown signal");
     assert_eq!(idle.ended_by, "idle timeout");
     Ok(())

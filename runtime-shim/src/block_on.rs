@@ -182,16 +182,47 @@ impl Drop for Enter<'_> {
 /// Panics if called while another `block_on` is running on the same thread (inside a
 /// future being driven by `block_on`), since that would deadlock; `.await` instead.
 /// A panic of the future propagates to the caller.
+#[cfg_attr(feature = "watch", track_caller)]
 pub fn block_on<F: IntoFuture>(future: F) -> F::Output {
+    #[cfg(feature = "watch")]
+    let site = Some(crate::watch::for_caller(core::panic::Location::caller()));
+    #[cfg(not(feature = "watch"))]
+    let site = None;
+    run(future, site)
+}
+
+/// [`block_on`] for `#[main]`/`#[test]` on the embedded runtime: with the `watch`
+/// feature, the top-level frame is the function's, not `block_on`'s.
+#[doc(hidden)]
+pub fn block_on_at<F: IntoFuture>(future: F, site: &'static crate::watch::Site) -> F::Output {
+    run(future, Some(site))
+}
+
+/// The loop: poll, park until woken, poll again. With the `watch` feature each poll is
+/// a top-level frame at `site` and parking is reported to the watchdog.
+fn run<F: IntoFuture>(future: F, site: Option<&'static crate::watch::Site>) -> F::Output {
     let mut future = pin!(future.into_future());
+    #[cfg(not(feature = "watch"))]
+    let _ = site;
     RUNTIME.with(|runtime| {
         let _enter = Enter::new(&runtime.inside);
         let mut cx = Context::from_waker(&runtime.waker);
         loop {
-            if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            #[cfg(feature = "watch")]
+            let poll = match site {
+                Some(site) => crate::watch::in_frame(site, || future.as_mut().poll(&mut cx)),
+                None => future.as_mut().poll(&mut cx),
+            };
+            #[cfg(not(feature = "watch"))]
+            let poll = future.as_mut().poll(&mut cx);
+            if let Poll::Ready(output) = poll {
                 return output;
             }
+            #[cfg(feature = "watch")]
+            crate::watch::parking(true);
             runtime.signal.wait();
+            #[cfg(feature = "watch")]
+            crate::watch::parking(false);
         }
     })
 }

@@ -4,8 +4,12 @@
 //! - [`#[patience::main]`](macro@main) and [`#[patience::test]`](macro@test): run an
 //!   `async fn` on [`block_on`] (the embedded runtime), tokio or smol.
 //! - [`block_on`]: the embedded current-thread runtime.
+//! - [`collections`]: runtime-sized sets of futures ([`join_all`], [`try_join_all`],
+//!   [`select_all`], [`FutureSet`], and bounded forms), linear to millions of futures.
 //! - [`docs::migrating`]: porting from tokio, futures and async-trait, construct by
 //!   construct.
+//! - [`watch`] (cargo feature `watch`): the `select!` branch or `join!` child that blocks
+//!   a thread, and what a stuck program waits on; see [`docs::watching`].
 //!
 //! ```
 //! #[patience::main]
@@ -19,10 +23,19 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+extern crate alloc;
+
 mod block_on;
 mod sync;
+pub mod watch;
 
 pub use crate::block_on::block_on;
+
+pub mod collections;
+pub use crate::collections::{
+    BufferUnordered, FutureSet, JoinAll, JoinAllLimited, SelectAll, TryJoinAll, buffer_unordered,
+    join_all, join_all_limited, select_all, try_join_all,
+};
 
 #[doc(hidden)]
 pub mod __private;
@@ -84,6 +97,9 @@ pub mod select {
 pub mod docs {
     #[doc = include_str!("docs/migrating.md")]
     pub mod migrating {}
+
+    #[doc = include_str!("docs/watching.md")]
+    pub mod watching {}
 }
 
 /// The README's examples, compiled and run as doctests so they stay correct.

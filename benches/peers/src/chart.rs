@@ -18,6 +18,12 @@ const COLORS: [&str; 10] = [
 
 /// Renders the series as an SVG document: K on a log2 x axis, ns/op on a log10 y axis.
 pub fn svg(title: &str, series: &[Series]) -> String {
+    svg_with(title, series, "K", "median ns per operation (log)")
+}
+
+/// As [`svg`], naming the x values `x_name` (ticks read `x_name = value`) and the y
+/// axis `y_label`.
+pub fn svg_with(title: &str, series: &[Series], x_name: &str, y_label: &str) -> String {
     let (w, h) = (900.0, 420.0);
     let (left, right, top, bottom) = (70.0, 350.0, 40.0, 50.0);
     let ks: Vec<usize> = series
@@ -68,14 +74,14 @@ pub fn svg(title: &str, series: &[Series]) -> String {
         let xx = x(k as f64);
         let _ = writeln!(
             out,
-            r##"<line x1="{xx:.1}" y1="{top}" x2="{xx:.1}" y2="{:.1}" stroke="#eee"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle">K = {k}</text>"##,
+            r##"<line x1="{xx:.1}" y1="{top}" x2="{xx:.1}" y2="{:.1}" stroke="#eee"/><text x="{xx:.1}" y="{:.1}" text-anchor="middle">{x_name} = {k}</text>"##,
             h - bottom,
             h - bottom + 18.0
         );
     }
     let _ = writeln!(
         out,
-        r#"<text x="16" y="{:.1}" transform="rotate(-90 16 {:.1})" text-anchor="middle">median ns per operation (log)</text>"#,
+        r#"<text x="16" y="{:.1}" transform="rotate(-90 16 {:.1})" text-anchor="middle">{y_label}</text>"#,
         (h - bottom + top) / 2.0,
         (h - bottom + top) / 2.0
     );

@@ -6,11 +6,15 @@
 //! run. `-- --write` also rewrites `BENCHMARKS.md` and the charts in
 //! `benches/charts/`. `-- --compile` adds the compile-time costs (slow: it builds
 //! scratch crates with cargo). `-- --compile-only` skips every timing group and prints
-//! only the compile-time tables (per use, and clean builds). `-- --smoke` runs every case briefly, for CI; it proves nothing
+//! only the compile-time tables (per use, and clean builds). `-- --collections-only`
+//! runs only the collections group. `-- --smoke` runs every case briefly, for CI; it proves nothing
 //! about speed.
 
+mod async_trait;
 mod blockon;
 mod chart;
+mod collections;
+mod collections_alloc;
 mod compile;
 mod gate;
 mod groups;
@@ -47,6 +51,22 @@ fn series_of(results: &[(usize, Vec<Row>)]) -> Vec<chart::Series> {
         .collect()
 }
 
+/// The tables of one group, for `--only`.
+fn groups_only(group: &str, config: Config) -> Vec<(String, Vec<Row>)> {
+    match group {
+        "blockon" => blockon::run(config),
+        "select" => groups::select(config)
+            .into_iter()
+            .map(|(k, mode, rows)| (format!("select, K = {k}, {}", mode.describe()), rows))
+            .collect(),
+        "join" => groups::join(config)
+            .into_iter()
+            .map(|(k, rows)| (format!("join, K = {k}, children woken one at a time"), rows))
+            .collect(),
+        other => panic!("--only {other}: expected blockon, select or join"),
+    }
+}
+
 fn main() {
     let smoke = std::env::args().any(|a| a == "--smoke");
     let write = std::env::args().any(|a| a == "--write");
@@ -60,12 +80,32 @@ fn main() {
     } else {
         Config::full()
     };
+    // `--only blockon|select|join`: one group, for quick looks while tuning (no files
+    // written, no verdicts).
+    let only: Option<String> = std::env::args().skip_while(|a| a != "--only").nth(1);
+    if let Some(group) = &only {
+        for (title, rows) in groups_only(group, config) {
+            print!("{}", table(&title, &rows, groups::LIMIT));
+        }
+        return;
+    }
+    if std::env::args().any(|a| a == "--collections-only") {
+        let rows = collections::run(config, smoke);
+        println!("{}", collections::tables(&rows));
+        println!("{}", targets::table(&targets::collections(&rows)));
+        return;
+    }
     let started = std::time::Instant::now();
     let mut report = String::new();
     let mut all: Vec<(String, Vec<Row>)> = Vec::new();
 
     for (title, rows) in blockon::run(config) {
         report.push_str(&table(&title, &rows, blockon::REFERENCE));
+        all.push((title, rows));
+    }
+
+    for (title, rows) in async_trait::run_group(config) {
+        report.push_str(&table(&title, &rows, async_trait::REFERENCE));
         all.push((title, rows));
     }
 
@@ -105,8 +145,13 @@ fn main() {
         ),
     ));
 
+    let collections = collections::run(config, smoke);
+    report.push_str(&collections::tables(&collections));
+    charts.extend(collections::charts(&collections));
+
     report.push_str(&sizes::table());
-    let verdicts = targets::check(&all, &sizes::rows());
+    let mut verdicts = targets::check(&all, &sizes::rows());
+    verdicts.extend(targets::collections(&collections));
     report.push_str(&targets::table(&verdicts));
     if compile_cost {
         report.push_str(&compile::run());

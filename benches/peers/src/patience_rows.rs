@@ -12,12 +12,21 @@ macro_rules! select {
             let mut cursor = 0usize;
             patience::select! { round_robin(&mut cursor); $( v = gate(&s[$i], $i) => v, )* }
         });
+        // The expansion of the `watch` feature (asked for with `@watch`, so both forms are
+        // in one build).
+        select_case!($cases, "patience::select! (watch)", $slots, $mode, |s| async move {
+            patience::__private::macros::select! { @[::patience] @watch $( v = gate(&s[$i], $i) => v, )* }
+        });
     };
 }
 
 macro_rules! join {
     ($cases:ident, $slots:ident, [$($i:tt)*]) => {
         join_case!($cases, "patience::join!", $slots, |s| tuple_join!(patience::join, s, [$($i)*]));
+        join_case!($cases, "patience::join! (watch)", $slots, |s| async move {
+            let out = patience::__private::macros::join!(@[::patience] @watch $( gate(&s[$i], $i), )*);
+            [$( out.$i, )*].iter().sum()
+        });
     };
 }
 pub(crate) use {join, select};

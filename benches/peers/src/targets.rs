@@ -1,5 +1,6 @@
 //! The project's speed and size targets, checked against this run's own ratios.
 
+use crate::collections::{CollectionRow, Order, best_peer};
 use crate::harness::Row;
 
 /// One target and what this run measured for it.
@@ -32,6 +33,47 @@ fn ratio_target(
             Verdict {
                 target,
                 measured: format!("{r:.2}×"),
+                holds: Some(r <= at_most),
+            }
+        }
+        _ => Verdict {
+            target,
+            measured: "row missing".to_owned(),
+            holds: None,
+        },
+    }
+}
+
+/// The peers' selects that poll in a fixed order on a new select (futures-concurrency's
+/// race starts at its first future on its first poll).
+const FIXED_ORDER_PEERS: [&str; 3] = [
+    "futures-concurrency race",
+    "futures::select_biased!",
+    "tokio::select! biased",
+];
+
+/// `ours` at most `at_most` times the fastest of `peers` in `table`.
+fn fastest_target(
+    all: &[(String, Vec<Row>)],
+    table: &str,
+    ours: &str,
+    peers: &[&str],
+    at_most: f64,
+) -> Verdict {
+    let fastest = peers
+        .iter()
+        .filter_map(|peer| find(all, table, peer))
+        .min_by(|a, b| a.median_ns.total_cmp(&b.median_ns));
+    let target = format!(
+        "{table}: `{ours}` ≤ {at_most}× the fastest of {}",
+        peers.join(", ")
+    );
+    match (find(all, table, ours), fastest) {
+        (Some(a), Some(b)) => {
+            let r = a.median_ns / b.median_ns;
+            Verdict {
+                target,
+                measured: format!("{r:.2}× (`{}`)", b.name),
                 holds: Some(r <= at_most),
             }
         }
@@ -93,40 +135,45 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
                 "tokio::select!",
                 1.0,
             ));
-            v.push(ratio_target(
-                all,
-                &table,
-                "patience::select! biased",
-                "futures::select_biased!",
-                1.1,
-            ));
+            // The default within 1.1x, and `biased`/`round_robin` at or below, the
+            // fastest of the peers' fixed-order selects.
+            for (ours, at_most) in [
+                ("patience::select!", 1.1),
+                ("patience::select! biased", 1.0),
+                ("patience::select! round_robin", 1.0),
+            ] {
+                v.push(fastest_target(
+                    all,
+                    &table,
+                    ours,
+                    &FIXED_ORDER_PEERS,
+                    at_most,
+                ));
+            }
         }
     }
-    let mut twice = ratio_target(
+    v.push(ratio_target(
         all,
         "select, K = 32, wake",
-        "patience::select!",
-        "tokio::select!",
-        0.5,
-    );
-    // What any select that makes K + 1 polls could reach in this run.
-    if let (Some(floor), Some(tokio)) = (
-        find(all, "select, K = 32, wake", crate::groups::FLOOR),
-        find(all, "select, K = 32, wake", "tokio::select!"),
-    ) {
-        twice.measured = format!(
-            "{} (the floor row: {:.2}×)",
-            twice.measured,
-            floor.median_ns / tokio.median_ns
-        );
-    }
-    v.push(twice);
+        "patience::select! biased",
+        crate::groups::FLOOR,
+        1.1,
+    ));
     if let Some(r) = find(all, "select, K = 32, wake", "patience::select!") {
         v.push(Verdict {
             target: "select, K = 32, wake: at most K + 1 = 33 child polls per select".to_owned(),
             measured: format!("{:.1}", r.polls),
             holds: Some(r.polls <= 33.0),
         });
+    }
+    // `patience::watch`: the watched expansions cost at most 1.5x the plain ones.
+    for (table, plain) in [
+        ("select, K = 8, hot", "patience::select!"),
+        ("select, K = 8, wake", "patience::select!"),
+        ("join, K = 8", "patience::join!"),
+    ] {
+        let watched = format!("{plain} (watch)");
+        v.push(ratio_target(all, table, &watched, plain, 1.5));
     }
     v.push(ratio_target(
         all,
@@ -148,6 +195,11 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
             measured: format!("{:.1}", r.polls),
             holds: Some(r.polls <= 64.0),
         });
+    }
+    for table in [crate::async_trait::TRIVIAL, crate::async_trait::DEEP] {
+        use crate::async_trait::{NATIVE_DYN, NATIVE_STATIC, REFERENCE};
+        v.push(ratio_target(all, table, NATIVE_STATIC, REFERENCE, 0.5));
+        v.push(ratio_target(all, table, NATIVE_DYN, REFERENCE, 1.1));
     }
     for (what, ours, theirs) in [
         ("join of", "patience::join!", "tokio::join!"),
@@ -171,6 +223,76 @@ pub fn check(all: &[(String, Vec<Row>)], sizes: &[(&str, &str, usize)]) -> Vec<V
                 holds: None,
             },
         });
+    }
+    v
+}
+
+/// The collections targets: at n = 10,000 in random order at most 0.5x the best peer's
+/// time; time per child at 1,000,000 within 1.5x of that at 10,000; peak heap bytes per
+/// child no more than the best peer's.
+pub fn collections(rows: &[CollectionRow]) -> Vec<Verdict> {
+    let find = |peer: &str, n: usize, order: Order| {
+        rows.iter()
+            .find(|r| r.peer == peer && r.n == n && r.order == order)
+    };
+    let missing = |target: String| Verdict {
+        target,
+        measured: "row missing".to_owned(),
+        holds: None,
+    };
+    let mut v = Vec::new();
+    for ours in ["patience::join_all", "patience::FutureSet"] {
+        let target = format!("collections, n = 10000, random: `{ours}` ≤ 0.5× the best peer");
+        v.push(
+            match (
+                find(ours, 10_000, Order::Random),
+                best_peer(rows, 10_000, Order::Random, |r| r.ns_per_child),
+            ) {
+                (Some(a), Some(b)) => Verdict {
+                    measured: format!("{:.2}× `{}`", a.ns_per_child / b.ns_per_child, b.peer),
+                    holds: Some(a.ns_per_child <= 0.5 * b.ns_per_child),
+                    target,
+                },
+                _ => missing(target),
+            },
+        );
+        for order in [Order::InOrder, Order::Random] {
+            let target = format!(
+                "collections, {}: `{ours}` ns/child at n = 1000000 ≤ 1.5× at n = 10000",
+                order.slug()
+            );
+            v.push(
+                match (find(ours, 1_000_000, order), find(ours, 10_000, order)) {
+                    (Some(big), Some(small)) => Verdict {
+                        measured: format!("{:.2}×", big.ns_per_child / small.ns_per_child),
+                        holds: Some(big.ns_per_child <= 1.5 * small.ns_per_child),
+                        target,
+                    },
+                    _ => missing(target),
+                },
+            );
+        }
+        for n in [10_000, 1_000_000] {
+            let target = format!(
+                "collections, n = {n}, random: `{ours}` peak bytes/child ≤ the best peer's"
+            );
+            v.push(
+                match (
+                    find(ours, n, Order::Random),
+                    best_peer(rows, n, Order::Random, |r| r.peak_bytes_per_child),
+                ) {
+                    (Some(a), Some(b)) => Verdict {
+                        measured: format!(
+                            "{:.1} vs {:.1} (`{}`)",
+                            a.peak_bytes_per_child, b.peak_bytes_per_child, b.peer
+                        ),
+                        holds: Some(a.peak_bytes_per_child <= b.peak_bytes_per_child),
+                        target,
+                    },
+                    _ => missing(target),
+                },
+            );
+        }
     }
     v
 }

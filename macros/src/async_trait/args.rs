@@ -1,6 +1,7 @@
-//! The arguments of the attribute: `?Send` or `Send`, and `crate = "path::to::patience"`.
+//! The arguments of the attribute: `?Send` or `Send`, `native`, and
+//! `crate = "path::to::patience"`.
 //!
-//! The outer attribute (`#[async_trait(?Send, crate = "..")]`) takes both. A single method
+//! The outer attribute (`#[async_trait(native, ?Send, crate = "..")]`) takes all three. A single method
 //! inside a trait or impl may carry `#[async_trait(?Send)]` or `#[async_trait(Send)]`,
 //! which overrides the mode for that method only; `crate` belongs to the outer attribute.
 
@@ -26,6 +27,12 @@ pub(crate) struct Args {
     pub(crate) mode: Mode,
     /// The path given as `crate = ".."`, if any.
     pub(crate) krate: Option<syn::Path>,
+    /// Where `native` was written, if it was: the trait keeps native `async fn`s (as
+    /// `impl Future` methods) and gets a boxing `dyn` companion.
+    pub(crate) native: Option<Span>,
+    /// The supertraits named in `native_supertraits(..)`: `native` traits themselves, whose
+    /// companions the companion extends.
+    pub(crate) native_supertraits: Vec<syn::Path>,
 }
 
 impl Args {
@@ -41,7 +48,9 @@ impl Args {
     }
 }
 
-const ACCEPTED: &str = "`?Send` (futures need not be `Send`), `Send` (the default) or `crate = \"path::to::patience\"`";
+const ACCEPTED: &str = "`?Send` (futures need not be `Send`), `Send` (the default), `native` (no boxing \
+     for static calls, plus a `dyn` companion), `native_supertraits(Trait, ..)` or \
+     `crate = \"path::to::patience\"`";
 
 const ACCEPTED_ON_METHOD: &str =
     "`?Send` (this method's future need not be `Send`) or `Send` (it must be)";
@@ -50,6 +59,8 @@ const ACCEPTED_ON_METHOD: &str =
 enum Opt {
     Mode(Mode),
     Crate(syn::Path),
+    Native,
+    NativeSupertraits(Vec<syn::Path>),
 }
 
 /// Parses the arguments of the outer attribute. Every mistake is pushed to `errors`; what
@@ -58,8 +69,11 @@ pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Args {
     let mut out = Args {
         mode: Mode::Send,
         krate: None,
+        native: None,
+        native_supertraits: Vec::new(),
     };
     let mut mode_span: Option<Span> = None;
+    let mut supertraits_span: Option<Span> = None;
     for (opt, span) in options(args, ACCEPTED, errors).0 {
         match opt {
             Opt::Mode(_) if mode_span.is_some() => errors.push(duplicate_mode(span)),
@@ -71,7 +85,34 @@ pub(crate) fn parse(args: TokenStream, errors: &mut Errors) -> Args {
                 errors.push(syn::Error::new(span, "duplicate option `crate`"));
             }
             Opt::Crate(path) => out.krate = Some(path),
+            Opt::Native if out.native.is_some() => {
+                errors.push(syn::Error::new(span, "duplicate option `native`"));
+            }
+            Opt::Native => out.native = Some(span),
+            Opt::NativeSupertraits(_) if !out.native_supertraits.is_empty() => {
+                errors.push(syn::Error::new(
+                    span,
+                    "duplicate option `native_supertraits`",
+                ));
+            }
+            Opt::NativeSupertraits(paths) => {
+                if paths.is_empty() {
+                    errors.push(syn::Error::new(
+                        span,
+                        "`native_supertraits(..)` lists at least one supertrait",
+                    ));
+                }
+                supertraits_span = Some(span);
+                out.native_supertraits = paths;
+            }
         }
+    }
+    if let (Some(span), None) = (supertraits_span, out.native) {
+        errors.push(syn::Error::new(
+            span,
+            "`native_supertraits(..)` goes with `native`: write `#[async_trait(native, \
+             native_supertraits(..))]`",
+        ));
     }
     out
 }
@@ -122,7 +163,8 @@ fn split_at_commas(tokens: TokenStream) -> Vec<TokenStream> {
     pieces
 }
 
-/// `?Send`, `Send` or `crate = "path"`, and nothing after it.
+/// `?Send`, `Send`, `native`, `native_supertraits(..)` or `crate = "path"`, and nothing
+/// after it.
 fn parse_option(input: ParseStream, accepted: &str) -> syn::Result<Opt> {
     let expected = |span: Span| syn::Error::new(span, format!("expected {accepted}"));
     let opt = if input.is_empty() {
@@ -147,13 +189,21 @@ fn parse_option(input: ParseStream, accepted: &str) -> syn::Result<Opt> {
         let ident: syn::Ident = input
             .parse()
             .map_err(|err: syn::Error| expected(err.span()))?;
-        if ident != "Send" {
+        if ident == "native" {
+            Opt::Native
+        } else if ident == "native_supertraits" {
+            let content;
+            syn::parenthesized!(content in input);
+            let paths = content.parse_terminated(syn::Path::parse_mod_style, Token![,])?;
+            Opt::NativeSupertraits(paths.into_iter().collect())
+        } else if ident == "Send" {
+            Opt::Mode(Mode::Send)
+        } else {
             return Err(syn::Error::new(
                 ident.span(),
                 format!("unknown option `{ident}`; expected {accepted}"),
             ));
         }
-        Opt::Mode(Mode::Send)
     };
     if !input.is_empty() {
         let rest: TokenStream = input.parse()?;
@@ -271,6 +321,14 @@ fn override_mode(attr: &Attribute, errors: &mut Errors) -> Option<Mode> {
                     span,
                     "`crate = \"..\"` goes on the `#[async_trait]` of the trait or impl, not \
                      on one method",
+                ));
+                ok = false;
+            }
+            Opt::Native | Opt::NativeSupertraits(_) => {
+                errors.push(syn::Error::new(
+                    span,
+                    "`native` and `native_supertraits(..)` go on the `#[async_trait]` of the \
+                     trait, not on one method",
                 ));
                 ok = false;
             }

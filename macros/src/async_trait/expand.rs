@@ -122,7 +122,7 @@ fn allow_lints(sig: &Signature, attrs: &mut Vec<Attribute>, default_method: bool
 
 /// The written return type as an expression can name it (`impl Trait` as `_`), or `None`
 /// for `()`.
-fn return_hint(output: &ReturnType) -> Option<TokenStream> {
+pub(super) fn return_hint(output: &ReturnType) -> Option<TokenStream> {
     match output {
         ReturnType::Default => None,
         ReturnType::Type(_, ty) if matches!(&**ty, Type::Tuple(t) if t.elems.is_empty()) => None,
@@ -330,7 +330,7 @@ fn self_bound(
 /// a `ref` binding would borrow the argument's own slot, which the block outlives, and a
 /// `mut thing: &T` may be reassigned with a borrow of a local of the body, which needs a
 /// local of the block.
-fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
+pub(super) fn arguments(sig: &mut Signature, has_body: bool) -> TokenStream {
     let mut bindings = TokenStream::new();
     for (index, input) in sig.inputs.iter_mut().enumerate() {
         match input {
@@ -412,20 +412,36 @@ fn is_reference(ty: &Type) -> bool {
     }
 }
 
-/// Replaces the body with `Box::pin(async move { .. })` around the user's block.
-/// `ret_hint` is the return type as an expression can name it (`impl Trait` as `_`), or
-/// `None` for `()`.
+/// Replaces the body with `Box::pin(async move { .. })` around the user's block (see
+/// [`async_block`]).
+fn box_body(
+    sig: &mut Signature,
+    body: &mut Block,
+    bindings: &TokenStream,
+    ret_hint: Option<&TokenStream>,
+    boxed: &TokenStream,
+) {
+    let (block, body_span) = async_block(sig, body, bindings, ret_hint);
+    // Spanned at the body like the rest of the call, so that errors about the future
+    // (not `Send`, wrong output type) point at the body rather than at the attribute.
+    let boxed = respan(boxed.clone(), body_span);
+    *body = syn::parse_quote_spanned!(body_span=> { #boxed::pin(#block) });
+}
+
+/// Takes the user's block out of `body` (leaving it empty) and returns the `async move`
+/// block that runs it, spanned at the body, with that span. `ret_hint` is the return type
+/// as an expression can name it (`impl Trait` as `_`), or `None` for `()`.
 ///
 /// Input: `{ body }`, the argument re-bindings, `Ret`.
 /// Output:
 /// ```text
-/// { Box::pin(async move {
+/// async move {
 ///     let _ = &self;
 ///     if let Some(__patience_ret) = None::<Ret> { return __patience_ret; }
 ///     <re-bindings>
 ///     let __patience_ret: Ret = match () { () => { body } };
 ///     return __patience_ret;
-/// }) }
+/// }
 /// ```
 /// (for `()`: `let () = match () { () => { body } };` and no `return`).
 ///
@@ -438,13 +454,12 @@ fn is_reference(ty: &Type) -> bool {
 /// - The match keeps clippy's `diverging_sub_expression` from taking a body that ends in
 ///   `return x;` or `unimplemented!()` for a diverging sub-expression of the `let`: it looks
 ///   into a `let`'s block, not into match arms.
-fn box_body(
+pub(super) fn async_block(
     sig: &mut Signature,
     body: &mut Block,
     bindings: &TokenStream,
     ret_hint: Option<&TokenStream>,
-    boxed: &TokenStream,
-) {
+) -> (TokenStream, Span) {
     let mut user_body = std::mem::replace(body, syn::parse_quote!({}));
     let capture_self = capture_self(sig, &mut user_body);
     let ret_var = names::local("ret");
@@ -473,22 +488,19 @@ fn box_body(
             (Some(hint), value)
         }
     };
-    // Spanned at the body like the rest of the call, so that errors about the future
-    // (not `Send`, wrong output type) point at the body rather than at the attribute.
-    let boxed = respan(boxed.clone(), body_span);
-    let boxed = quote_spanned! {body_span=>
-        #boxed::pin(async move {
+    let block = quote_spanned! {body_span=>
+        async move {
             #capture_self
             #hint
             #bindings
             #value
-        })
+        }
     };
-    *body = syn::parse_quote_spanned!(body_span=> { #boxed });
+    (block, body_span)
 }
 
 /// `tokens` (a path: no groups) with every token spanned at `span`.
-fn respan(tokens: TokenStream, span: Span) -> TokenStream {
+pub(super) fn respan(tokens: TokenStream, span: Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut tt| {

@@ -1,17 +1,20 @@
-//! `#[async_trait]`: `async fn` in traits and trait impls as boxed, pinned futures.
+//! `#[async_trait]`: `async fn` in traits and trait impls as boxed, pinned futures; with
+//! `native`, native `async fn` in the trait plus a boxing `dyn` companion.
 //!
-//! - [`args`]: the attribute's arguments (`?Send`, `Send`, `crate = ".."`), and the
-//!   per-method override (`?Send`, `Send`);
+//! - [`args`]: the attribute's arguments (`?Send`, `Send`, `native`, `crate = ".."`), and
+//!   the per-method override (`?Send`, `Send`);
 //! - [`parse`]: the item it goes on (a trait or a trait impl);
 //! - [`expand`]: the rewrite of one `async fn`;
 //! - [`lifetime`]: naming elided lifetimes and bounding `impl Trait` arguments;
 //! - [`receiver`]: how a method uses `Self`, and which auto traits that needs;
-//! - [`bound`]: the auto traits a trait already implies for `Self`.
+//! - [`bound`]: the auto traits a trait already implies for `Self`;
+//! - [`native`]: the `native` mode.
 
 mod args;
 mod bound;
 mod expand;
 mod lifetime;
+mod native;
 mod parse;
 mod receiver;
 
@@ -32,6 +35,14 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
         return crate::errors::items(&errors, item);
     };
     let boxed = args.box_path();
+    if let Some(native) = args.native {
+        let mut out = match parsed {
+            Item::Trait(item) => native::expand_trait(item, &args, &mut errors),
+            Item::Impl(item) => native::expand_impl(item, native, &mut errors),
+        };
+        out.extend(errors.into_error().map(|err| err.to_compile_error()));
+        return out;
+    }
     match &mut parsed {
         Item::Trait(item) => expand_trait(item, args.mode, &boxed, &mut errors),
         Item::Impl(item) => expand_impl(item, args.mode, &boxed, &mut errors),

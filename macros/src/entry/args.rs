@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 use syn::{Ident, Lit, Token};
 
 use super::options::{Flavor, Options, Runtime, Tokio, UnhandledPanic};
-use super::{Backends, Kind};
+use super::{Backends, Macro};
 use crate::errors::Errors;
 
 /// The options of every runtime.
@@ -58,7 +58,7 @@ impl Seen {
 }
 
 /// Parses and checks the attribute arguments. All mistakes are reported together.
-pub(crate) fn parse(kind: Kind, args: TokenStream, backends: Backends) -> syn::Result<Options> {
+pub(crate) fn parse(kind: Macro, args: TokenStream, backends: Backends) -> syn::Result<Options> {
     let raws = parse_raw.parse2(args)?;
     let mut errors = Errors::new();
     let mut seen = Seen::default();
@@ -305,7 +305,7 @@ fn read_crate(raw: &Raw) -> syn::Result<syn::Path> {
 }
 
 /// Checks the options against the runtime chosen, and fills in the defaults.
-fn resolve_runtime(kind: Kind, seen: &Seen, backends: Backends, errors: &mut Errors) -> Runtime {
+fn resolve_runtime(kind: Macro, seen: &Seen, backends: Backends, errors: &mut Errors) -> Runtime {
     match seen.runtime.as_ref().map(|(v, s)| (v.as_str(), *s)) {
         None | Some(("builtin", _)) => {
             let noun = if seen.runtime.is_some() {
@@ -334,21 +334,21 @@ fn resolve_runtime(kind: Kind, seen: &Seen, backends: Backends, errors: &mut Err
 
 /// tokio's own rules: `worker_threads` only on `multi_thread`; `start_paused` and
 /// `unhandled_panic` only on a current-thread runtime (`current_thread`, `local`).
-fn tokio_options(kind: Kind, seen: &Seen, errors: &mut Errors) -> Tokio {
+fn tokio_options(kind: Macro, seen: &Seen, errors: &mut Errors) -> Tokio {
     // tokio's defaults: a test runs on one thread, a main on all cores.
     let flavor = seen.flavor.map_or(
         match kind {
-            Kind::Main => Flavor::MultiThread,
-            Kind::Test => Flavor::CurrentThread,
+            Macro::Main => Flavor::MultiThread,
+            Macro::Test => Flavor::CurrentThread,
         },
         |(f, _)| f,
     );
     let why = match (seen.flavor.is_some(), kind) {
         (true, _) => "",
-        (false, Kind::Main) => {
+        (false, Macro::Main) => {
             " (`#[patience::main(runtime = \"tokio\")]` runs `flavor = \"multi_thread\"` unless told otherwise)"
         }
-        (false, Kind::Test) => {
+        (false, Macro::Test) => {
             " (tests run on `flavor = \"current_thread\"` unless told otherwise)"
         }
     };

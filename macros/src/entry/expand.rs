@@ -5,7 +5,7 @@ use quote::{ToTokens, quote, quote_spanned};
 use syn::visit_mut::VisitMut;
 use syn::{AttrStyle, Ident, ReturnType, Type};
 
-use super::Kind;
+use super::Macro;
 use super::options::{Flavor, Options, Runtime, Tokio, UnhandledPanic};
 use super::parse::EntryFn;
 
@@ -23,10 +23,19 @@ fn mentions_impl_trait(ty: &Type) -> bool {
     finder.0
 }
 
-fn runtime_call(options: &Options, future: &Ident, span: Span) -> TokenStream {
+fn runtime_call(
+    options: &Options,
+    future: &Ident,
+    span: Span,
+    site: Option<&Ident>,
+) -> TokenStream {
     let krate = &options.krate;
     match &options.runtime {
-        Runtime::Builtin => quote_spanned! {span=> #krate::__private::block_on(#future) },
+        Runtime::Builtin => match site {
+            // With `patience::watch`, the top-level frame is the function's.
+            Some(site) => quote_spanned! {span=> #krate::__private::block_on_at(#future, &#site) },
+            None => quote_spanned! {span=> #krate::__private::block_on(#future) },
+        },
         Runtime::Smol => quote_spanned! {span=> #krate::__private::smol::block_on(#future) },
         Runtime::Tokio(tokio) => tokio_call(krate, tokio, future, span),
     }
@@ -92,7 +101,7 @@ fn tokio_call(krate: &syn::Path, tokio: &Tokio, future: &Ident, span: Span) -> T
     }}
 }
 
-pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
+pub(crate) fn expand(kind: Macro, options: &Options, f: EntryFn) -> TokenStream {
     let EntryFn {
         attrs,
         inner_attrs,
@@ -106,7 +115,7 @@ pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
         attr.style = AttrStyle::Outer;
         attr
     });
-    let test_attr = (kind == Kind::Test).then(|| quote! { #[::core::prelude::v1::test] });
+    let test_attr = (kind == Macro::Test).then(|| quote! { #[::core::prelude::v1::test] });
 
     // Hygienic names: invisible to the user's body.
     let future = Ident::new("__patience_body", Span::mixed_site());
@@ -135,10 +144,14 @@ pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
         },
         _ => quote_spanned! {body_span=> async move { #body } },
     };
-    let call = runtime_call(options, &future, body_span);
+    let (site_item, watched) = watch_site(kind, options, &sig.ident, &future);
+    let site = site_item.as_ref().map(|(site, _)| site);
+    let call = runtime_call(options, &future, body_span, site);
+    let site_item = site_item.map(|(_, item)| quote! { #item #watched });
     let block = if never {
         quote_spanned! {body_span=> {
             let #future = #async_body;
+            #site_item
             #[allow(unreachable_code)]
             {
                 #call;
@@ -148,6 +161,7 @@ pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
     } else {
         quote_spanned! {body_span=> {
             let #future = #async_body;
+            #site_item
             #call
         }}
     };
@@ -164,4 +178,30 @@ pub(crate) fn expand(kind: Kind, options: &Options, f: EntryFn) -> TokenStream {
     sig.to_tokens(&mut out);
     out.extend(block);
     out
+}
+
+/// Input: the attribute, its options, the function's name and the body future's name.
+/// Output, with `patience::watch`: the `static` naming the function (and its name), and
+/// for tokio and smol the statement that runs every poll of the body in its frame (the
+/// embedded runtime takes the site itself).
+fn watch_site(
+    kind: Macro,
+    options: &Options,
+    name: &Ident,
+    future: &Ident,
+) -> (Option<(Ident, TokenStream)>, TokenStream) {
+    if !crate::watch::enabled(false) {
+        return (None, TokenStream::new());
+    }
+    let krate = options.krate.to_token_stream();
+    let macro_name = match kind {
+        Macro::Main => "main",
+        Macro::Test => "test",
+    };
+    let (site, item) = crate::watch::site(&krate, macro_name, name.span(), &[]);
+    let watched = match options.runtime {
+        Runtime::Builtin => TokenStream::new(),
+        _ => quote! { let #future = #krate::__private::watch::top(&#site, #future); },
+    };
+    (Some((site, item)), watched)
 }

@@ -15,16 +15,16 @@ use proc_macro2::TokenStream;
 
 /// Which attribute is expanding.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Kind {
+pub(crate) enum Macro {
     Main,
     Test,
 }
 
-impl Kind {
+impl Macro {
     fn attr_name(self) -> &'static str {
         match self {
-            Kind::Main => "#[patience::main]",
-            Kind::Test => "#[patience::test]",
+            Macro::Main => "#[patience::main]",
+            Macro::Test => "#[patience::test]",
         }
     }
 }
@@ -48,13 +48,13 @@ impl Backends {
 
 /// The attribute entry point: never panics; on error the original item follows the
 /// `compile_error!` so IDEs keep analysing the body.
-pub(crate) fn expand(kind: Kind, args: TokenStream, item: TokenStream) -> TokenStream {
+pub(crate) fn expand(kind: Macro, args: TokenStream, item: TokenStream) -> TokenStream {
     expand_with(kind, args, item, Backends::compiled())
 }
 
 /// [`expand`] with the available backends given explicitly (for unit tests).
 pub(crate) fn expand_with(
-    kind: Kind,
+    kind: Macro,
     args: TokenStream,
     item: TokenStream,
     backends: Backends,

@@ -8,7 +8,7 @@ use syn::parse::{Parse, ParseStream, Parser};
 use syn::spanned::Spanned;
 use syn::{Attribute, Signature, Visibility, braced, token};
 
-use super::Kind;
+use super::Macro;
 use crate::errors::Errors;
 
 /// The annotated function.
@@ -48,7 +48,7 @@ impl Parse for Raw {
 
 /// Parses the item and checks that it is something the attribute can rewrite. Every
 /// problem found is reported.
-pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
+pub(crate) fn parse(kind: Macro, item: TokenStream) -> syn::Result<EntryFn> {
     let span = item.span();
     let Raw(f) = Raw::parse.parse2(item).map_err(|_| {
         syn::Error::new(
@@ -57,8 +57,8 @@ pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
                 "{} applies to an `async fn` with a body, for example `{}`",
                 kind.attr_name(),
                 match kind {
-                    Kind::Main => "async fn main() { ... }",
-                    Kind::Test => "async fn it_works() { ... }",
+                    Macro::Main => "async fn main() { ... }",
+                    Macro::Test => "async fn it_works() { ... }",
                 }
             ),
         )
@@ -74,20 +74,20 @@ pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
             ),
         ));
     }
-    let is_main = kind == Kind::Main && f.sig.ident == "main";
+    let is_main = kind == Macro::Main && f.sig.ident == "main";
     if is_main && !f.sig.inputs.is_empty() {
         errors.push(syn::Error::new_spanned(
             &f.sig.inputs,
             "`main` takes no arguments; read them with `std::env::args()` instead",
         ));
     }
-    if kind == Kind::Test && !f.sig.inputs.is_empty() {
+    if kind == Macro::Test && !f.sig.inputs.is_empty() {
         errors.push(syn::Error::new_spanned(
             &f.sig.inputs,
             "test functions take no arguments",
         ));
     }
-    if (is_main || kind == Kind::Test) && !f.sig.generics.params.is_empty() {
+    if (is_main || kind == Macro::Test) && !f.sig.generics.params.is_empty() {
         errors.push(syn::Error::new_spanned(
             &f.sig.generics,
             format!(
@@ -96,7 +96,7 @@ pub(crate) fn parse(kind: Kind, item: TokenStream) -> syn::Result<EntryFn> {
             ),
         ));
     }
-    if kind == Kind::Test {
+    if kind == Macro::Test {
         for attr in &f.attrs {
             let path = attr.path();
             if path.segments.last().is_some_and(|s| s.ident == "test") {

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{Backends, Kind, expand_with};
+use super::{Backends, Macro, expand_with};
 
 const ALL: Backends = Backends {
     tokio: true,
@@ -14,14 +14,14 @@ const NONE: Backends = Backends {
     smol: false,
 };
 
-fn run(kind: Kind, args: TokenStream, item: TokenStream, backends: Backends) -> String {
+fn run(kind: Macro, args: TokenStream, item: TokenStream, backends: Backends) -> String {
     expand_with(kind, args, item, backends).to_string()
 }
 
 #[test]
 fn tokio_runtime_without_feature_names_the_feature() {
     let out = run(
-        Kind::Main,
+        Macro::Main,
         quote!(runtime = "tokio"),
         quote!(
             async fn main() {}
@@ -38,7 +38,7 @@ fn tokio_runtime_without_feature_names_the_feature() {
 #[test]
 fn smol_runtime_without_feature_names_the_feature() {
     let out = run(
-        Kind::Test,
+        Macro::Test,
         quote!(runtime = "smol"),
         quote!(
             async fn t() {}
@@ -54,7 +54,7 @@ fn smol_runtime_without_feature_names_the_feature() {
 #[test]
 fn tokio_runtime_with_feature_builds_a_tokio_runtime() {
     let out = run(
-        Kind::Main,
+        Macro::Main,
         quote!(runtime = "tokio", worker_threads = 3),
         quote!(
             async fn main() {}
@@ -69,7 +69,7 @@ fn tokio_runtime_with_feature_builds_a_tokio_runtime() {
 #[test]
 fn error_keeps_the_original_item() {
     let out = run(
-        Kind::Main,
+        Macro::Main,
         quote!(bogus = 1),
         quote!(
             async fn main() {
@@ -85,7 +85,7 @@ fn error_keeps_the_original_item() {
 #[test]
 fn every_mistake_is_reported_in_one_run() {
     let out = run(
-        Kind::Main,
+        Macro::Main,
         quote!(
             bogus = 1,
             runtime = "tokio",
@@ -104,7 +104,7 @@ fn every_mistake_is_reported_in_one_run() {
 #[test]
 fn non_fn_item_is_an_error_not_a_panic() {
     let out = run(
-        Kind::Main,
+        Macro::Main,
         TokenStream::new(),
         quote!(
             struct S;
@@ -125,7 +125,7 @@ fn garbage_input_is_an_error_not_a_panic() {
         quote!(runtime = x y),
     ] {
         let out = run(
-            Kind::Test,
+            Macro::Test,
             args.clone(),
             quote!(
                 async fn t() {}
@@ -136,13 +136,13 @@ fn garbage_input_is_an_error_not_a_panic() {
     }
 }
 
-/// Expands `args` on an empty `async fn` (`main` for [`Kind::Main`]) with every backend.
-fn with_all(kind: Kind, args: TokenStream) -> String {
+/// Expands `args` on an empty `async fn` (`main` for [`Macro::Main`]) with every backend.
+fn with_all(kind: Macro, args: TokenStream) -> String {
     let item = match kind {
-        Kind::Main => quote!(
+        Macro::Main => quote!(
             async fn main() {}
         ),
-        Kind::Test => quote!(
+        Macro::Test => quote!(
             async fn t() {}
         ),
     };
@@ -150,11 +150,11 @@ fn with_all(kind: Kind, args: TokenStream) -> String {
 }
 
 fn tokio_test(args: TokenStream) -> String {
-    with_all(Kind::Test, args)
+    with_all(Macro::Test, args)
 }
 
 fn tokio_main(args: TokenStream) -> String {
-    with_all(Kind::Main, args)
+    with_all(Macro::Main, args)
 }
 
 #[test]

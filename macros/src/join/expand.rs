@@ -31,7 +31,7 @@ use syn::spanned::Spanned;
 use crate::names;
 use crate::tree::{split_tree, tree};
 
-use super::Kind;
+use super::Macro;
 use super::model::JoinInput;
 
 /// Joins with more children than this give each child its own waker and poll only the
@@ -41,7 +41,7 @@ const TRACK_ABOVE: usize = 12;
 
 /// The names of one expansion, and what every step needs to know.
 struct Join {
-    kind: Kind,
+    kind: Macro,
     /// The support module, `<krate>::__private::join`.
     private: TokenStream,
     /// One span per argument (its first token on stable).
@@ -52,15 +52,22 @@ struct Join {
     state: Ident,
     cx: Ident,
     finished: Ident,
+    /// With `patience::watch`: the watch in the state, and the site `static`.
+    watch: Option<(Ident, Ident, TokenStream)>,
 }
 
 /// Input: the parsed arguments. Output: one expression, the joined outputs.
-pub(crate) fn expand(kind: Kind, krate: &TokenStream, input: &JoinInput) -> TokenStream {
+pub(crate) fn expand(
+    kind: Macro,
+    krate: &TokenStream,
+    input: &JoinInput,
+    watch: bool,
+) -> TokenStream {
     let count = input.futures.len();
     if count == 0 {
         return match kind {
-            Kind::Join => quote! { ::core::future::ready(()).await },
-            Kind::TryJoin => quote! {
+            Macro::Join => quote! { ::core::future::ready(()).await },
+            Macro::TryJoin => quote! {
                 ::core::future::ready(::core::result::Result::Ok(())).await
             },
         };
@@ -77,8 +84,21 @@ pub(crate) fn expand(kind: Kind, krate: &TokenStream, input: &JoinInput) -> Toke
         state: names::local("state"),
         cx: names::local("cx"),
         finished: names::local("finished"),
+        watch: watch.then(|| watch_site(kind, krate, input)),
     };
     join.expand(input)
+}
+
+/// Input: the arguments. Output: the names of the watch and of its site, and the site
+/// `static` (located at the first argument, each child at its own).
+fn watch_site(kind: Macro, krate: &TokenStream, input: &JoinInput) -> (Ident, Ident, TokenStream) {
+    let children: Vec<(&dyn quote::ToTokens, Span)> = input
+        .futures
+        .iter()
+        .map(|future| (future as &dyn quote::ToTokens, future.span()))
+        .collect();
+    let (site, item) = crate::watch::site(krate, kind.name(), children[0].1, &children);
+    (names::local("watch"), site, item)
 }
 
 impl Join {
@@ -116,10 +136,26 @@ impl Join {
         // Temporaries of the arguments live until the end of the arm, after the `.await`
         // (so `join!(&mut ready(1))` works).
         let into_child = match self.kind {
-            Kind::Join => quote!(IntoChild),
-            Kind::TryJoin => quote!(IntoTryChild),
+            Macro::Join => quote!(IntoChild),
+            Macro::TryJoin => quote!(IntoTryChild),
+        };
+        let (site_item, state_init, unpack) = match &self.watch {
+            Some((watch, site, item)) => {
+                let count = leaves.len();
+                let krate_watch = quote! { #private::Watch::<{ #private::words(#count) }> };
+                (
+                    item.clone(),
+                    quote! { (#state_init, #krate_watch::new(&#site)) },
+                    quote! {
+                        let (#state, #watch) = #state;
+                        let mut #watch = #watch.begin();
+                    },
+                )
+            }
+            None => (TokenStream::new(), state_init, TokenStream::new()),
         };
         quote! {{
+            #site_item
             // Both traits: method lookup picks the first for a future, the second for
             // anything else (whose stand-in child fails `checked`: one error).
             #[allow(unused_imports)]
@@ -133,6 +169,7 @@ impl Join {
                     #tree,
                     #state_init,
                     |#list_param, #state, #cx| {
+                        #unpack
                         let mut #finished: u32 = 0;
                         #body
                     },
@@ -151,8 +188,8 @@ impl Join {
         futures.iter().zip(&self.spans).map(move |(expr, &span)| {
             let at = Span::mixed_site().located_at(span);
             let make = match self.kind {
-                Kind::Join => quote_spanned!(at=> __patience_child),
-                Kind::TryJoin => quote_spanned!(at=> __patience_try_child),
+                Macro::Join => quote_spanned!(at=> __patience_child),
+                Macro::TryJoin => quote_spanned!(at=> __patience_try_child),
             };
             // Every token here is at the argument (the imported names are not paths that
             // start at the macro), so an error is reported at the argument alone.
@@ -250,8 +287,8 @@ impl Join {
         } = self;
         let private = &self.private;
         let child = match self.kind {
-            Kind::Join => quote!(Child),
-            Kind::TryJoin => quote!(TryChild),
+            Macro::Join => quote!(Child),
+            Macro::TryJoin => quote!(TryChild),
         };
         let takes = self.leaves.iter().zip(&self.spans).map(|(leaf, &span)| {
             let at = Span::mixed_site().located_at(span);
@@ -259,13 +296,18 @@ impl Join {
         });
         let outputs = quote! { ( #( #takes, )* ) };
         let ready = match self.kind {
-            Kind::Join => quote! { ::core::task::Poll::Ready(#outputs) },
-            Kind::TryJoin => {
+            Macro::Join => quote! { ::core::task::Poll::Ready(#outputs) },
+            Macro::TryJoin => {
                 quote! { ::core::task::Poll::Ready(::core::result::Result::Ok(#outputs)) }
             }
         };
+        let mark_pending = self
+            .watch
+            .as_ref()
+            .map(|(watch, _, _)| quote! { #watch.pending(); });
         quote! {
             if !#state.settle(#finished) {
+                #mark_pending
                 return ::core::task::Poll::Pending;
             }
             #splits
@@ -281,23 +323,50 @@ impl Join {
         let (leaf, finished) = (&self.leaves[i], &self.finished);
         let at = Span::mixed_site().located_at(self.spans[i]);
         let private = &self.private;
-        match self.kind {
-            Kind::Join => quote_spanned! {at=>
-                if #private::Child::poll_child(#leaf.as_mut(), #cx) {
-                    #finished += 1;
+        let Some((watch, _, _)) = &self.watch else {
+            return match self.kind {
+                Macro::Join => quote_spanned! {at=>
+                    if #private::Child::poll_child(#leaf.as_mut(), #cx) {
+                        #finished += 1;
+                    }
+                },
+                Macro::TryJoin => {
+                    let error = names::at("error", self.spans[i]);
+                    quote_spanned! {at=>
+                        match #private::TryChild::poll_try(#leaf.as_mut(), #cx) {
+                            ::core::result::Result::Ok(true) => #finished += 1,
+                            ::core::result::Result::Ok(false) => {}
+                            ::core::result::Result::Err(#error) => {
+                                return ::core::task::Poll::Ready(::core::result::Result::Err(#error));
+                            }
+                        }
+                    }
                 }
-            },
-            Kind::TryJoin => {
+            };
+        };
+        // With `patience::watch`, the frame names this child while it is polled.
+        let i_lit = Literal::usize_unsuffixed(i);
+        let done = names::local("done");
+        let poll = match self.kind {
+            Macro::Join => quote_spanned! {at=> #private::Child::poll_child(#leaf.as_mut(), #cx) },
+            Macro::TryJoin => {
                 let error = names::at("error", self.spans[i]);
                 quote_spanned! {at=>
                     match #private::TryChild::poll_try(#leaf.as_mut(), #cx) {
-                        ::core::result::Result::Ok(true) => #finished += 1,
-                        ::core::result::Result::Ok(false) => {}
+                        ::core::result::Result::Ok(#done) => #done,
                         ::core::result::Result::Err(#error) => {
                             return ::core::task::Poll::Ready(::core::result::Result::Err(#error));
                         }
                     }
                 }
+            }
+        };
+        quote_spanned! {at=>
+            #watch.child(#i_lit);
+            let #done = #poll;
+            #watch.after(#i_lit, #done);
+            if #done {
+                #finished += 1;
             }
         }
     }

@@ -4,18 +4,18 @@ use proc_macro2::{TokenStream, TokenTree};
 use syn::parse::{ParseStream, Parser};
 use syn::{Expr, Ident, Token};
 
-use super::Kind;
+use super::Macro;
 use super::model::JoinInput;
 use crate::errors::Errors;
 
 /// Parses the tokens inside `join!(...)`. Errors are collected (with recovery at the
 /// next top-level `,`) and returned combined.
-pub(crate) fn parse(kind: Kind, input: TokenStream) -> syn::Result<JoinInput> {
+pub(crate) fn parse(kind: Macro, input: TokenStream) -> syn::Result<JoinInput> {
     let parser = |stream: ParseStream| parse_stream(kind, stream);
     parser.parse2(input)
 }
 
-fn parse_stream(kind: Kind, input: ParseStream) -> syn::Result<JoinInput> {
+fn parse_stream(kind: Macro, input: ParseStream) -> syn::Result<JoinInput> {
     let name = kind.name();
     let mut errors = Errors::new();
     let mut biased = false;
@@ -111,7 +111,7 @@ mod tests {
     use quote::quote;
 
     fn messages(tokens: TokenStream) -> Vec<String> {
-        match parse(Kind::Join, tokens) {
+        match parse(Macro::Join, tokens) {
             Ok(_) => Vec::new(),
             Err(error) => error.into_iter().map(|e| e.to_string()).collect(),
         }
@@ -119,18 +119,18 @@ mod tests {
 
     #[test]
     fn accepts_biased_trailing_comma_and_no_futures() {
-        let input = parse(Kind::Join, quote!(biased; a, b.c(), async { 1 },)).unwrap();
+        let input = parse(Macro::Join, quote!(biased; a, b.c(), async { 1 },)).unwrap();
         assert!(input.biased);
         assert_eq!(input.futures.len(), 3);
-        let input = parse(Kind::Join, quote!()).unwrap();
+        let input = parse(Macro::Join, quote!()).unwrap();
         assert!(!input.biased && input.futures.is_empty());
-        let input = parse(Kind::Join, quote!(biased;)).unwrap();
+        let input = parse(Macro::Join, quote!(biased;)).unwrap();
         assert!(input.biased && input.futures.is_empty());
     }
 
     #[test]
     fn a_variable_named_biased_is_a_future_not_a_mode() {
-        let input = parse(Kind::Join, quote!(biased, other)).unwrap();
+        let input = parse(Macro::Join, quote!(biased, other)).unwrap();
         assert!(!input.biased);
         assert_eq!(input.futures.len(), 2);
     }

@@ -9,10 +9,10 @@
 //!     match {
 //!         let <state> = State::<{ words(n) }, _>::new(        // all conditions first
 //!             [<condition_i or true>, …], <order>);            // (new_tracked, above 12)
-//!         let (<fut_i>, …) = (<expr_i>, …);                   // one `let`: lifetime extension
 //!         let <out> = select::new(                           // a `Tree` future
-//!             ((into_future(<fut_0>),), ((into_future(<fut_1>),), …)),  // balanced tree of
-//!                                                             // pairs of `(future,)` leaves
+//!             ((<expr_0>,), ((<expr_1>,), …)),                // balanced tree of pairs of
+//!                                                             // `(future,)` leaves, each
+//!                                                             // through `checked_branch`
 //!             <state>,
 //!             move |<list>, <state>, <cx>| { split the tree; the ring of poll steps },
 //!         ).await;                                            // the futures drop here
@@ -52,7 +52,7 @@ use syn::spanned::Spanned as _;
 use crate::names;
 use crate::tree::{split_tree, tree};
 
-use super::model::{Branch, Mode, Select};
+use super::model::{Branch, Order, Select};
 
 /// Selects with more branches than this give each branch its own waker (a block leased
 /// from a pool on the first poll), so that a poll after a wake-up polls only the woken
@@ -75,12 +75,13 @@ struct Names {
     start: Ident,
     lo: Ident,
     hi: Ident,
-    futs: Vec<Ident>,
     leaves: Vec<Ident>,
+    /// With `patience::watch`: the watch in the state, and its site.
+    watch: Option<(Ident, Ident)>,
 }
 
 impl Names {
-    fn new(n: usize) -> Names {
+    fn new(n: usize, watch: Option<Ident>) -> Names {
         Names {
             alias: names::local("select"),
             polled: names::local("polled"),
@@ -93,14 +94,14 @@ impl Names {
             start: names::local("start"),
             lo: names::local("lo"),
             hi: names::local("hi"),
-            futs: (0..n).map(|i| names::indexed("fut", i)).collect(),
             leaves: (0..n).map(|i| names::indexed("leaf", i)).collect(),
+            watch: watch.map(|site| (names::local("watch"), site)),
         }
     }
 }
 
 /// Input: a checked select and the path of the patience crate. Output: one expression.
-pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
+pub(crate) fn expand(select: Select, krate: &TokenStream, watch: Option<&str>) -> TokenStream {
     if select.branches.is_empty() {
         // Checked by the model: only `else` was given, and it runs at once.
         let handler = select
@@ -109,10 +110,17 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
         return quote! { match () { () => #handler } };
     }
     let n = select.branches.len();
-    let names = Names::new(n);
+    let site = watch.map(|name| watch_site(&select, krate, name));
+    let names = Names::new(n, site.as_ref().map(|(name, _)| name.clone()));
     let private = quote!(#krate::__private::select);
-    let state_init = state_init(&select, &private);
-    let (bind, tree) = futures(&select.branches, &names);
+    let mut state_init = state_init(&select, &private);
+    if let Some((_, site)) = &names.watch {
+        state_init = quote! {
+            (#state_init, #private::Watch::<{ #private::words(#n) }>::new(&#site))
+        };
+    }
+    let site_item = site.map(|(_, item)| item);
+    let tree = futures(&select.branches);
     let closure = poll_closure(&select, &names);
     let arms = arms(&select, &private);
     let Names {
@@ -125,6 +133,7 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
     });
     quote! {
         {
+            #site_item
             #[allow(unused_imports)]
             use #private::Outcome::{L as __PatienceWonL, R as __PatienceWonR};
             #node_import
@@ -140,7 +149,6 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
                     option::Option::Some as __PatienceSome, task::Poll::Ready as __PatienceReady,
                 };
                 let #state = #state_init;
-                #bind
                 // The closure holds no user code but the patterns of the pattern tests,
                 // whose bindings are unused, and whose values need `mut` only for a
                 // `ref mut` binding; a branch whose output is `!` makes its step
@@ -160,53 +168,55 @@ pub(crate) fn expand(select: Select, krate: &TokenStream) -> TokenStream {
 /// (above [`TRACK_ABOVE`] branches) the per-branch wakers.
 fn state_init(select: &Select, private: &TokenStream) -> TokenStream {
     let n = select.branches.len();
-    let conditions = select
+    let enabled = names::local("enabled");
+    // Only branches with a precondition cost anything at run time.
+    let conditions: Vec<TokenStream> = select
         .branches
         .iter()
-        .map(|branch| match &branch.condition {
-            Some(condition) => quote!(#condition),
-            None => quote!(true),
-        });
+        .enumerate()
+        .filter_map(|(i, branch)| {
+            let condition = branch.condition.as_ref()?;
+            Some(quote! { #enabled.keep_if(#i, #condition); })
+        })
+        .collect();
     let order = match &select.mode {
-        Mode::Fair => quote!(<#private::SelectDefault as ::core::default::Default>::default()),
-        Mode::Biased => quote!(#private::Biased),
-        Mode::RoundRobin(cursor) => quote!(#private::RoundRobin::new(#cursor)),
+        Order::Fair => quote!(<#private::SelectDefault as ::core::default::Default>::default()),
+        Order::Biased => quote!(#private::Biased),
+        Order::RoundRobin(cursor) => quote!(#private::RoundRobin::new(#cursor)),
     };
     let words = quote!({ #private::words(#n) });
-    if n > TRACK_ABOVE {
-        quote! {
-            #private::State::<#words, _, #private::ChildWakers<#n, #words>>::new_tracked(
-                [#(#conditions,)*],
-                #order,
-            )
-        }
+    let make = if n > TRACK_ABOVE {
+        quote! { #private::State::<#words, _, #private::ChildWakers<#n, #words>>::new_tracked }
     } else {
-        quote! { #private::State::<#words, _>::new([#(#conditions,)*], #order) }
-    }
+        quote! { #private::State::<#words, _>::new }
+    };
+    quote! {{
+        let mut #enabled = #private::Mask::<#words>::first(#n);
+        #(#conditions)*
+        #make(#enabled, #order)
+    }}
 }
 
-/// Input: the branches. Output: the `let` that evaluates every future expression in one
-/// statement (so temporaries get lifetime extension, as in tokio), and the balanced tree
-/// of `(future,)` leaves the select future owns.
-fn futures(branches: &[Branch], names: &Names) -> (TokenStream, TokenStream) {
-    let futs = &names.futs;
-    let exprs = branches.iter().map(|branch| &branch.future);
-    let bind = quote! { let (#(#futs,)*) = (#(#exprs,)*); };
+/// Input: the branches. Output: the balanced tree of `(future,)` leaves the select
+/// future owns, written in branch order (a tuple's fields are evaluated left to right,
+/// so the future expressions run in written order). The tree is built inside the `let`
+/// that awaits the select, so temporaries in the future expressions live until the
+/// select is done (`() = &mut ready(())` works, as in tokio) and no copy of the
+/// futures is made on the way.
+fn futures(branches: &[Branch]) -> TokenStream {
     // Every token of the conversion is at the future expression, so that a branch whose
     // future is not a future gets one error, there (see `__private::argument`).
     let leaves: Vec<TokenStream> = branches
         .iter()
-        .zip(futs)
-        .map(|(branch, fut)| {
+        .map(|branch| {
             let at = Span::mixed_site().located_at(branch.future.span());
-            let mut fut = fut.clone();
-            fut.set_span(at);
+            let future = &branch.future;
             quote_spanned! {at=>
-                (__patience_checked_branch(__PatienceArgument(#fut).__patience_branch()),)
+                (__patience_checked_branch(__PatienceArgument(#future).__patience_branch()),)
             }
         })
         .collect();
-    (bind, tree(&leaves))
+    tree(&leaves)
 }
 
 /// Input: the select. Output: the capture-free poll function: split the tree into one
@@ -247,8 +257,19 @@ fn poll_closure(select: &Select, names: &Names) -> TokenStream {
     };
     let steps: Vec<TokenStream> = (0..n).map(|i| step(select, names, i)).collect();
     let ring = ring(&steps, names);
+    let (unpack, mark_pending) = match &names.watch {
+        Some((watch, _)) => (
+            quote! {
+                let (#state, #watch) = #state;
+                let mut #watch = #watch.begin();
+            },
+            (!has_default).then(|| quote! { #watch.pending(); }),
+        ),
+        None => (TokenStream::new(), None),
+    };
     quote! {
         move |#list, #state, #cx| {
+            #unpack
             #splits
             // Set by a pattern test that matches; the branch then returns.
             let mut #hit = false;
@@ -256,6 +277,7 @@ fn poll_closure(select: &Select, names: &Names) -> TokenStream {
             let #start: ::core::primitive::usize = #polled.start(#n);
             #ring
             if #polled.any() {
+                #mark_pending
                 #when_pending
             } else {
                 #when_disabled
@@ -348,16 +370,40 @@ fn step(select: &Select, names: &Names, i: usize) -> TokenStream {
     // is not one) then gets the never-type fallback, as in tokio's expansion, instead
     // of "type annotations needed". `mut`: a `ref mut` binding in the pattern test
     // borrows the value mutably.
-    quote! {
-        if let __PatienceSome(#value) = #polled.poll(
+    let mut poll = quote! {
+        #polled.poll(
             #i_lit,
             (&__PatienceProbe(&#leaf)).__patience_is_terminated(),
             &mut #leaf,
-        ) {
+        )
+    };
+    if let Some((watch, _)) = &names.watch {
+        // The poll runs inside a frame that names this branch for `patience::watch`.
+        poll = quote! {{
+            #watch.child(#i_lit);
+            let #value = #poll;
+            #watch.after(#i_lit, #value.is_some());
+            #value
+        }};
+    }
+    quote! {
+        if let __PatienceSome(#value) = #poll {
             let mut #value = if true { #value } else { __patience_unreachable() };
             #on_ready
         }
     }
+}
+
+/// Input: the select and its macro's name. Output: the `static` that names the call and
+/// its branches for `patience::watch` (located at the first branch, and each branch at
+/// its future expression), and the static's name.
+fn watch_site(select: &Select, krate: &TokenStream, name: &str) -> (Ident, TokenStream) {
+    let children: Vec<(&dyn quote::ToTokens, Span)> = select
+        .branches
+        .iter()
+        .map(|branch| (&branch.future as &dyn quote::ToTokens, branch.future.span()))
+        .collect();
+    crate::watch::site(krate, name, select.branches[0].pat.span(), &children)
 }
 
 /// Input: the select. Output: the arms of the final `match`, where patterns bind and

@@ -2,7 +2,7 @@
 //! handler of the first that completes.
 //!
 //! - [`parse`]: the grammar, with a spanned error for every malformed input;
-//! - [`model`]: checks that make the items one valid select (dialect, duplicates,
+//! - [`model`]: checks that make the items one valid select (which, duplicates,
 //!   at least one branch);
 //! - [`expand`]: the generated code.
 
@@ -15,27 +15,29 @@ mod parse;
 /// Which macro was called: `select!` (fair unless a mode line says otherwise) or
 /// `select_biased!` (always in written order).
 #[derive(Clone, Copy)]
-pub(crate) enum Dialect {
+pub(crate) enum Macro {
     Select,
     SelectBiased,
 }
 
-impl Dialect {
+impl Macro {
     /// The macro's name, for error messages.
     pub(crate) fn name(self) -> &'static str {
         match self {
-            Dialect::Select => "select!",
-            Dialect::SelectBiased => "select_biased!",
+            Macro::Select => "select!",
+            Macro::SelectBiased => "select_biased!",
         }
     }
 }
 
-pub(crate) fn expand(dialect: Dialect, input: TokenStream) -> TokenStream {
-    let (krate, input) = crate::util::split_crate_path(input);
+pub(crate) fn expand(which: Macro, input: TokenStream) -> TokenStream {
+    let (prefix, input) = crate::util::split_prefix(input);
+    let krate = prefix.krate;
+    let watch = crate::watch::enabled(prefix.watch).then(|| which.name());
     let result =
-        syn::parse2::<parse::Input>(input).and_then(|input| model::Select::new(dialect, input));
+        syn::parse2::<parse::Input>(input).and_then(|input| model::Select::new(which, input));
     match result {
-        Ok(select) => expand::expand(select, &krate),
+        Ok(select) => expand::expand(select, &krate, watch),
         Err(error) => crate::errors::expr(&error, TokenStream::new()),
     }
 }

@@ -1,5 +1,5 @@
 //! Meaning: checks that the parsed items form one valid select (mode allowed by the
-//! dialect, at most one `else` and one `default`, at least one branch) and gathers them
+//! which, at most one `else` and one `default`, at least one branch) and gathers them
 //! into the [`Select`] that `expand` turns into code.
 
 use proc_macro2::{Ident, Span};
@@ -7,23 +7,23 @@ use syn::Expr;
 
 use crate::errors::Errors;
 
-use super::Dialect;
+use super::Macro;
 use super::parse::{Input, Item, ModeKind, ModeLine};
 
 /// How the poll loop picks the first branch it polls.
-pub(crate) enum Mode {
+pub(crate) enum Order {
     /// A pseudo-random start on every poll (the default).
     Fair,
     /// Always the first branch, in written order.
     Biased,
     /// Starts at `*cursor % n`; the winner `i` sets `*cursor = i + 1`.
-    RoundRobin(Expr),
+    RoundRobin(Box<Expr>),
 }
 
 pub(crate) use super::parse::Branch;
 
 pub(crate) struct Select {
-    pub(crate) mode: Mode,
+    pub(crate) mode: Order,
     pub(crate) branches: Vec<Branch>,
     /// Runs when every branch is disabled.
     pub(crate) else_handler: Option<Expr>,
@@ -33,9 +33,9 @@ pub(crate) struct Select {
 
 impl Select {
     /// Input: the parsed items. Output: the select, or every mistake found in them.
-    pub(crate) fn new(dialect: Dialect, input: Input) -> syn::Result<Select> {
+    pub(crate) fn new(which: Macro, input: Input) -> syn::Result<Select> {
         let mut errors = Errors::new();
-        let mode = errors.ok(mode(dialect, input.mode)).unwrap_or(Mode::Fair);
+        let mode = errors.ok(mode(which, input.mode)).unwrap_or(Order::Fair);
         let mut branches = Vec::new();
         let mut else_handler: Option<(Ident, Expr)> = None;
         let mut default_handler: Option<(Ident, Expr)> = None;
@@ -67,7 +67,7 @@ impl Select {
                 span,
                 format!(
                     "`{}` needs at least one branch `pattern = future => handler` (with no branch, only an `else => …` is allowed)",
-                    dialect.name()
+                    which.name()
                 ),
             ));
         }
@@ -80,17 +80,17 @@ impl Select {
     }
 }
 
-/// Input: the dialect and the mode line. Output: the polling mode it asks for.
-fn mode(dialect: Dialect, line: Option<ModeLine>) -> syn::Result<Mode> {
+/// Input: the which and the mode line. Output: the polling mode it asks for.
+fn mode(which: Macro, line: Option<ModeLine>) -> syn::Result<Order> {
     let Some(line) = line else {
-        return Ok(match dialect {
-            Dialect::Select => Mode::Fair,
-            Dialect::SelectBiased => Mode::Biased,
+        return Ok(match which {
+            Macro::Select => Order::Fair,
+            Macro::SelectBiased => Order::Biased,
         });
     };
     match line.kind {
-        ModeKind::Biased => Ok(Mode::Biased),
-        ModeKind::Fair | ModeKind::RoundRobin(_) if matches!(dialect, Dialect::SelectBiased) => {
+        ModeKind::Biased => Ok(Order::Biased),
+        ModeKind::Fair | ModeKind::RoundRobin(_) if matches!(which, Macro::SelectBiased) => {
             Err(syn::Error::new(
                 line.word.span(),
                 format!(
@@ -99,8 +99,8 @@ fn mode(dialect: Dialect, line: Option<ModeLine>) -> syn::Result<Mode> {
                 ),
             ))
         }
-        ModeKind::Fair => Ok(Mode::Fair),
-        ModeKind::RoundRobin(cursor) => Ok(Mode::RoundRobin(cursor)),
+        ModeKind::Fair => Ok(Order::Fair),
+        ModeKind::RoundRobin(cursor) => Ok(Order::RoundRobin(cursor)),
     }
 }
 

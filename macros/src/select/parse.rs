@@ -2,7 +2,7 @@
 //! error that names what was expected for every malformed input.
 //!
 //! This module only knows the grammar; what the items mean together (duplicates, the
-//! mode allowed by each dialect, "at least one branch") is checked in `model`.
+//! mode allowed by each which, "at least one branch") is checked in `model`.
 
 use proc_macro2::Span;
 use syn::Ident;
@@ -25,7 +25,7 @@ pub(crate) struct ModeLine {
 pub(crate) enum ModeKind {
     Fair,
     Biased,
-    RoundRobin(Expr),
+    RoundRobin(Box<Expr>),
 }
 
 /// One entry of the body.
@@ -130,7 +130,7 @@ fn parse_mode_line(input: ParseStream) -> syn::Result<ModeLine> {
         if !content.is_empty() {
             return Err(content.error("expected `)` after the cursor expression"));
         }
-        ModeKind::RoundRobin(cursor)
+        ModeKind::RoundRobin(Box::new(cursor))
     } else if word == "biased" {
         ModeKind::Biased
     } else if word == "fair" {

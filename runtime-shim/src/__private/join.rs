@@ -32,6 +32,7 @@ pub use super::mask::words;
 pub use super::order::{Biased, JoinDefault};
 pub use super::tree::{Tree, split};
 pub use super::wakers::ChildWakers;
+pub use crate::watch::Watch;
 
 use super::order::Order;
 use super::wakers::Woken;
@@ -43,10 +44,9 @@ use super::wakers::Woken;
 /// A `join!` child, as the poll function sees it: polled until it finishes, then its
 /// output taken once every child has finished.
 ///
-/// The expansion makes each child with [`child`], whose return type is an opaque
-/// `impl Child`: if an argument is not a future, the one error is reported at the
-/// argument (the bound of [`child`]), and nothing that uses the child afterwards can
-/// fail again, since an opaque type always implements the traits it is declared with.
+/// The expansion makes each child through [`Argument`] (see `super::argument`): a
+/// [`Slot`] for a future, a stand-in for anything else, so that a wrong argument gets
+/// one error, at the argument.
 pub trait Child {
     /// The future's output.
     type Output;

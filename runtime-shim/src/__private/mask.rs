@@ -4,7 +4,7 @@
 //! Child `i` is bit `i % 32` of word `i / 32`. This file is the only place that knows
 //! the layout: the expansions size their masks with [`words`] (a `const fn`, so the
 //! macro writes `{ words(n) }` as a const generic argument), and the waker blocks
-//! find a child's flag with [`locate`].
+//! find a child's flag with `locate`.
 
 /// The number of 32-bit words a mask of `children` children needs.
 #[inline]
@@ -28,7 +28,7 @@ impl<const W: usize> Mask<W> {
 
     /// Children `0..n` (`n <= 32 * W`).
     #[inline]
-    pub(crate) const fn first(n: usize) -> Self {
+    pub const fn first(n: usize) -> Self {
         let mut words = [u32::MAX; W];
         let mut word = n / 32;
         if word < W {
@@ -42,10 +42,18 @@ impl<const W: usize> Mask<W> {
         Mask(words)
     }
 
-    /// The children whose flag is set, in index order (`N <= 32 * W`).
+    /// Takes child `index` out of the set unless `keep`: one branch's precondition.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn from_flags<const N: usize>(flags: [bool; N]) -> Self {
+    pub fn keep_if(&mut self, index: usize, keep: bool) {
+        if !keep {
+            self.remove(index);
+        }
+    }
+
+    /// The children whose flag is set, in index order (`N <= 32 * W`).
+    #[cfg(test)]
+    fn from_flags<const N: usize>(flags: [bool; N]) -> Self {
         let mut mask = Self::EMPTY;
         for (index, on) in flags.into_iter().enumerate() {
             let (word, bit) = locate(index);
@@ -68,6 +76,20 @@ impl<const W: usize> Mask<W> {
     pub fn contains(&self, index: usize) -> bool {
         let (word, bit) = locate(index);
         self.0[word] & bit != 0
+    }
+
+    /// The words, in the layout of [`locate`].
+    #[inline]
+    pub(crate) fn words(&self) -> &[u32] {
+        &self.0
+    }
+
+    /// Puts child `index` in the set.
+    #[cfg_attr(debug_assertions, inline)]
+    #[cfg_attr(not(debug_assertions), inline(always))]
+    pub(crate) fn insert(&mut self, index: usize) {
+        let (word, bit) = locate(index);
+        self.0[word] |= bit;
     }
 
     /// Takes child `index` out of the set.

@@ -11,7 +11,8 @@ pub mod select;
 pub mod tree;
 mod wakers;
 
-pub use crate::block_on::block_on;
+pub use crate::block_on::{block_on, block_on_at};
+pub use crate::watch;
 
 /// The proc macros behind the `macro_rules!` wrappers of the crate root.
 pub mod macros {

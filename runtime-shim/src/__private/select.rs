@@ -21,12 +21,12 @@ use core::task::{Context, Poll};
 use futures_core::future::FusedFuture;
 
 pub use super::argument::{Argument, IntoBranch, NotAFutureChild, checked_branch};
-pub use super::mask::words;
+pub use super::mask::{Mask, words};
 pub use super::order::{Biased, Fair, RoundRobin, SelectDefault};
 pub use super::tree::{Tree, leaf, split};
 pub use super::wakers::ChildWakers;
+pub use crate::watch::Watch;
 
-use super::mask::Mask;
 use super::order::Order;
 use super::wakers::Woken;
 
@@ -111,13 +111,13 @@ pub struct State<const W: usize, O, C = ()> {
 }
 
 impl<const W: usize, O: Order> State<W, O> {
-    /// The state of a select whose branches share the task's waker, from each branch's
-    /// precondition in branch order.
+    /// The state of a select whose branches share the task's waker, from the branches
+    /// whose precondition held.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new<const N: usize>(enabled: [bool; N], order: O) -> Self {
+    pub fn new(enabled: Mask<W>, order: O) -> Self {
         State {
-            enabled: Mask::from_flags(enabled),
+            enabled,
             order,
             wakers: (),
         }
@@ -135,9 +135,9 @@ impl<const K: usize, const W: usize, O: Order> State<W, O, ChildWakers<K, W>> {
     /// The state of a select whose branches get wakers of their own.
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn new_tracked<const N: usize>(enabled: [bool; N], order: O) -> Self {
+    pub fn new_tracked(enabled: Mask<W>, order: O) -> Self {
         State {
-            enabled: Mask::from_flags(enabled),
+            enabled,
             order,
             wakers: ChildWakers::new(),
         }

@@ -55,17 +55,47 @@ impl LocalSink for Lines {
     }
 }
 
+/// A `native` trait with `crate = "::patience"`: its companion names `Box` through
+/// `patience` too.
+#[patience::async_trait(native, crate = "::patience")]
+pub trait NativeSink: Send {
+    /// Takes one line.
+    async fn push(&mut self, line: &str);
+
+    /// Takes every line, in order.
+    async fn push_all(&mut self, lines: &[&str]) {
+        for line in lines {
+            self.push(line).await;
+        }
+    }
+}
+
+impl NativeSink for Lines {
+    async fn push(&mut self, line: &str) {
+        self.0.push(String::from(line));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     extern crate std;
 
-    use super::{LocalSink, Sink};
+    use super::{DynNativeSink, LocalSink, NativeSink, Sink};
 
     #[test]
     fn async_trait_with_crate_option_works_in_a_no_std_crate() {
         let mut lines = super::Lines::default();
         patience::block_on(lines.write_all(&["a", "b"]));
         assert_eq!(patience::block_on(lines.write_local("c")), 3);
+        assert_eq!(lines.0, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn native_async_trait_with_crate_option_works_in_a_no_std_crate() {
+        let mut lines = super::Lines::default();
+        patience::block_on(lines.push("a"));
+        let sink: &mut dyn DynNativeSink = DynNativeSink::from_mut(&mut lines);
+        patience::block_on(sink.push_all(&["b", "c"]));
         assert_eq!(lines.0, ["a", "b", "c"]);
     }
 }

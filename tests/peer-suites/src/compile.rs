@@ -13,9 +13,10 @@ pub struct Diag {
     pub level: String,
     /// As rustc prints it.
     pub rendered: String,
-    /// The file (relative to the scratch crate) and line in a suite's own files that the
-    /// message points at, following macro expansions back to the call site.
-    pub location: Option<(PathBuf, usize)>,
+    /// The file (relative to the scratch crate), line and byte offset in a suite's own
+    /// files that the message points at, following macro expansions back to the call
+    /// site.
+    pub location: Option<(PathBuf, usize, usize)>,
 }
 
 /// What one `cargo test --no-run` gave.
@@ -117,14 +118,15 @@ fn read_message(scratch: &Path, targets: &[String], msg: &Value, built: &mut Bui
 
 /// The first span in the chain (the span, then the call site of each macro expansion)
 /// that lies in this target's own directory.
-fn locate(scratch: &Path, target: &str, span: &Value) -> Option<(PathBuf, usize)> {
+fn locate(scratch: &Path, target: &str, span: &Value) -> Option<(PathBuf, usize, usize)> {
     let dir = Path::new("tests").join(target);
     let mut at = span;
     for _ in 0..32 {
         let file = Path::new(at["file_name"].as_str()?);
         let rel = file.strip_prefix(scratch).unwrap_or(file);
         if rel.starts_with(&dir) {
-            return Some((rel.to_path_buf(), at["line_start"].as_u64()? as usize));
+            let line = at["line_start"].as_u64()? as usize;
+            return Some((rel.to_path_buf(), line, at["byte_start"].as_u64()? as usize));
         }
         at = &at["expansion"]["span"];
         if at.is_null() {

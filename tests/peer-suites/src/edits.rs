@@ -9,6 +9,8 @@ use proc_macro2::Span;
 pub struct Edit {
     pub range: Range<usize>,
     pub with: String,
+    /// What is rewritten there (`#[tokio::test]`, `use tokio::select`, …), for counts.
+    pub site: String,
 }
 
 /// The byte range from the start of `first` to the end of `last`.

@@ -31,15 +31,21 @@ pub fn units(src: &str) -> Result<Vec<Unit>, String> {
     Ok(out)
 }
 
-/// The innermost test containing `line`, else the top-level item containing it.
-pub fn enclosing(units: &[Unit], line: usize) -> Option<&Unit> {
+/// The innermost test containing `line`, else the top-level item containing it; of two
+/// on that line (a `use` the rewrite split in two), the one holding byte `byte`.
+pub fn enclosing(units: &[Unit], line: usize, byte: usize) -> Option<&Unit> {
     let inside = |u: &&Unit| u.lines.start <= line && line <= u.lines.end;
+    let holds = |u: &&Unit| u.bytes.start <= byte && byte < u.bytes.end;
     units
         .iter()
         .filter(|u| u.is_test)
         .filter(inside)
         .min_by_key(|u| u.lines.end - u.lines.start)
-        .or_else(|| units.iter().filter(|u| !u.is_test).find(inside))
+        .or_else(|| {
+            let mut top = units.iter().filter(|u| !u.is_test).filter(inside);
+            let first = top.clone().next();
+            top.find(holds).or(first)
+        })
 }
 
 fn unit(item: &Item, name: String, is_test: bool) -> Unit {
@@ -117,7 +123,29 @@ pub fn remove(src: &str, units: &[&Unit], why: &str) -> Result<String, String> {
         .map(|u| crate::edits::Edit {
             range: u.bytes.clone(),
             with: format!("/* peer-suites: `{}` removed: {why} */", u.name),
+            site: "removed".to_owned(),
         })
         .collect();
     crate::edits::apply(src, edits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{enclosing, units};
+
+    #[test]
+    fn of_two_items_on_a_line_the_one_holding_the_error_is_chosen() {
+        let src = "use a::{b}; use ::patience::c;\n#[test]\nfn t() {}\n";
+        let all = units(src).unwrap();
+        let second = src.find("use ::patience").unwrap() + 5;
+        assert_eq!(enclosing(&all, 1, 0).unwrap().bytes.start, 0);
+        assert_eq!(
+            enclosing(&all, 1, second).unwrap().bytes.start,
+            src.find("use ::patience").unwrap()
+        );
+        assert_eq!(
+            enclosing(&all, 3, src.find("fn t").unwrap()).unwrap().name,
+            "t"
+        );
+    }
 }

@@ -23,8 +23,26 @@ pub fn run(
     skips: &[&str],
     timeout: Duration,
 ) -> Result<BTreeMap<String, Outcome>, String> {
-    let listed = Command::new(exe)
-        .args(["--list", "--format", "terse"])
+    run_in(exe, None, skips, timeout)
+}
+
+/// [`run`], with the binary started in `dir` (as cargo starts a package's tests, in its
+/// root, with `CARGO_MANIFEST_DIR` set).
+pub fn run_in(
+    exe: &Path,
+    dir: Option<&Path>,
+    skips: &[&str],
+    timeout: Duration,
+) -> Result<BTreeMap<String, Outcome>, String> {
+    let mut list = Command::new(exe);
+    list.args(["--list", "--format", "terse"]);
+    let mut cmd = Command::new(exe);
+    if let Some(dir) = dir {
+        for c in [&mut list, &mut cmd] {
+            c.current_dir(dir).env("CARGO_MANIFEST_DIR", dir);
+        }
+    }
+    let listed = list
         .output()
         .map_err(|e| format!("{}: {e}", exe.display()))?;
     let mut results: BTreeMap<String, Outcome> = String::from_utf8_lossy(&listed.stdout)
@@ -39,16 +57,27 @@ pub fn run(
             (name.to_owned(), outcome)
         })
         .collect();
-
-    let mut cmd = Command::new(exe);
     for s in skips {
         cmd.args(["--skip", s]);
     }
-    cmd.arg("--exact")
-        .env("RUST_BACKTRACE", "0")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().map_err(|e| format!("{}: {e}", exe.display()))?;
+    cmd.arg("--exact").env("RUST_BACKTRACE", "0");
+    let text = stdout_within(cmd, timeout).map_err(|e| format!("{}: {e}", exe.display()))?;
+    read_outcomes(&text, &mut results);
+    Ok(results)
+}
+
+/// The outcomes in the output of a libtest run (`cargo test --doc`, for one).
+pub fn outcomes(text: &str) -> BTreeMap<String, Outcome> {
+    let mut results = BTreeMap::new();
+    read_outcomes(text, &mut results);
+    results
+}
+
+/// Runs `cmd` and returns its standard output; it is stopped after `timeout` (and
+/// what it printed until then is returned).
+pub fn stdout_within(mut cmd: Command, timeout: Duration) -> Result<String, String> {
+    cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = cmd.spawn().map_err(|e| e.to_string())?;
     let mut stdout = child.stdout.take().unwrap();
     let reader = std::thread::spawn(move || {
         let mut text = String::new();
@@ -64,9 +93,7 @@ pub fn run(
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    let text = reader.join().unwrap_or_default();
-    read_outcomes(&text, &mut results);
-    Ok(results)
+    Ok(reader.join().unwrap_or_default())
 }
 
 fn read_outcomes(text: &str, results: &mut BTreeMap<String, Outcome>) {

@@ -1,11 +1,13 @@
 //! The peer-suite runner: tokio's, futures' and async-trait's own published test files,
-//! with their macro paths pointed at patience, built and run. See `../run` for the
-//! design; `suites.rs` is the one table to edit.
+//! with their macro paths pointed at patience, built and run; and real programs ported
+//! whole the same way (`programs/`). See `../run` for the design; `suites.rs` is the one
+//! table to edit.
 
 mod compile;
 mod edits;
 mod items;
 mod libtest;
+mod programs;
 mod report;
 mod rewrite;
 mod scratch;
@@ -16,8 +18,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use report::{Failure, Kind, SuiteResult};
-use suites::{How, SKIPS, SUITES, Suite};
+use report::{Failure, Kind, ProgramResult, SuiteResult};
+use suites::{How, PENDING, PROGRAMS, SKIPS, SUITES, Suite};
 
 /// How long one suite's test binary may run.
 const TIMEOUT: Duration = Duration::from_secs(120);
@@ -28,11 +30,19 @@ const ROUNDS: usize = 4;
 /// `unused` stay on, since patience's expansions must not trigger them.
 const ALLOW_AFTER_REMOVAL: &str = "#![allow(unused_imports, dead_code)]";
 
+const USAGE: &str = "usage: tests/peer-suites/run [--only SUBSTRING] [--suites | --programs] \
+                     [--pending] [--report FILE.md] [--baseline]";
+
 struct Args {
     only: Option<String>,
     report: Option<PathBuf>,
     /// The files unmodified, against the peers' own macros, with no skips.
     baseline: bool,
+    /// Only the suites, or only the programs.
+    suites: bool,
+    programs: bool,
+    /// Also the suites of `suites::PENDING`.
+    pending: bool,
 }
 
 fn args() -> Result<Args, String> {
@@ -40,6 +50,9 @@ fn args() -> Result<Args, String> {
         only: None,
         report: None,
         baseline: false,
+        suites: true,
+        programs: true,
+        pending: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -47,15 +60,25 @@ fn args() -> Result<Args, String> {
             "--only" => args.only = it.next(),
             "--report" => args.report = it.next().map(PathBuf::from),
             "--baseline" => args.baseline = true,
-            "-h" | "--help" => {
-                return Err(
-                    "usage: tests/peer-suites/run [--only SUBSTRING] [--report FILE.md] [--baseline]".into(),
-                );
-            }
+            "--suites" => args.programs = false,
+            "--programs" => args.suites = false,
+            "--pending" => args.pending = true,
+            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument `{other}` (try --help)")),
         }
     }
+    if !args.suites && !args.programs {
+        return Err(format!(
+            "--suites and --programs exclude each other\n{USAGE}"
+        ));
+    }
     Ok(args)
+}
+
+impl Args {
+    fn wants(&self, label: &str) -> bool {
+        self.only.as_deref().is_none_or(|o| label.contains(o))
+    }
 }
 
 /// One suite while it is prepared: its files as rewritten, and what was taken out.
@@ -89,49 +112,84 @@ fn real_main(started: Instant) -> Result<i32, String> {
         .canonicalize()
         .map_err(|e| e.to_string())?;
     let work = repo.join("target/peer-suites");
-    let peers = scratch::locate_peers(&work)?;
-    let scratch_dir = work.join(if args.baseline { "baseline" } else { "scratch" });
-    let manifest = scratch::manifest(&repo, args.baseline);
-    scratch::write_if_changed(&scratch_dir.join("Cargo.toml"), &manifest)?;
-    scratch::write_if_changed(&scratch_dir.join("lib.rs"), "")?;
-
-    let mut prepared: Vec<Prepared> = SUITES
-        .iter()
-        .filter(|s| {
-            args.only
-                .as_deref()
-                .is_none_or(|o| scratch::suite_label(s).contains(o))
-        })
-        .map(|s| prepare(s, &peers[s.peer.package], args.baseline))
-        .collect();
-    eprintln!(
-        "peer-suites: {} suites prepared ({:.0?})",
-        prepared.len(),
-        started.elapsed()
-    );
-
-    build_all(&scratch_dir, &work.join("target"), &mut prepared)?;
-    eprintln!("peer-suites: built ({:.0?})", started.elapsed());
-
-    let results: Vec<SuiteResult> = prepared
-        .into_iter()
-        .map(|p| run_suite(p, args.baseline))
-        .collect();
-    let text = report::markdown(&results);
+    let located = scratch::locate_peers(&work)?;
+    let results = if args.suites {
+        run_suites(&args, &repo, &work, &located, started)?
+    } else {
+        Vec::new()
+    };
+    let programs = if args.programs {
+        run_programs(&args, &repo, &work, &located, started)?
+    } else {
+        Vec::new()
+    };
+    let text = report::markdown(&results, &programs);
     let default = if args.baseline {
         "baseline.md"
     } else {
         "failures.md"
     };
-    let out = args.report.unwrap_or_else(|| work.join(default));
+    let out = args.report.clone().unwrap_or_else(|| work.join(default));
     fs::write(&out, text).map_err(|e| format!("{}: {e}", out.display()))?;
     eprintln!(
         "peer-suites: report in {} ({:.0?} in all)",
         out.display(),
         started.elapsed()
     );
-    let ok = report::print(&results);
+    let ok = report::print(&results, &programs);
     Ok(if ok { 0 } else { 1 })
+}
+
+fn run_suites(
+    args: &Args,
+    repo: &Path,
+    work: &Path,
+    located: &scratch::Located,
+    started: Instant,
+) -> Result<Vec<SuiteResult>, String> {
+    let scratch_dir = work.join(if args.baseline { "baseline" } else { "scratch" });
+    let pending: &[Suite] = if args.pending { PENDING } else { &[] };
+    let all: Vec<&'static Suite> = SUITES.iter().chain(pending).collect();
+    let manifest = scratch::manifest(repo, args.baseline, &all);
+    scratch::write_if_changed(&scratch_dir.join("Cargo.toml"), &manifest)?;
+    scratch::write_if_changed(&scratch_dir.join("lib.rs"), "")?;
+
+    let mut prepared: Vec<Prepared> = all
+        .into_iter()
+        .filter(|s| args.wants(&scratch::suite_label(s)))
+        .map(|s| prepare(s, &located.dirs[s.peer.package], args.baseline))
+        .collect();
+    eprintln!(
+        "peer-suites: {} suites prepared ({:.0?})",
+        prepared.len(),
+        started.elapsed()
+    );
+    build_all(&scratch_dir, &work.join("target"), &mut prepared)?;
+    eprintln!("peer-suites: built ({:.0?})", started.elapsed());
+    Ok(prepared
+        .into_iter()
+        .map(|p| run_suite(p, args.baseline))
+        .collect())
+}
+
+fn run_programs(
+    args: &Args,
+    repo: &Path,
+    work: &Path,
+    located: &scratch::Located,
+    started: Instant,
+) -> Result<Vec<ProgramResult>, String> {
+    let cx = programs::context(repo, work, located, args.baseline)?;
+    let mut out = Vec::new();
+    for program in PROGRAMS.iter().filter(|p| args.wants(&programs::label(p))) {
+        out.push(programs::run(program, &located.dirs[program.package], &cx));
+        eprintln!(
+            "peer-suites: program {} done ({:.0?})",
+            programs::label(program),
+            started.elapsed()
+        );
+    }
+    Ok(out)
 }
 
 /// Reads a suite's published files, rewrites them and applies the skip list's removals.
@@ -171,9 +229,9 @@ fn prepare(suite: &'static Suite, package: &Path, baseline: bool) -> Prepared {
             p.files.insert(rel, text);
             continue;
         }
-        match rewrite::rewrite(&text) {
+        match rewrite::rewrite(&text, suite.rules) {
             Ok(out) => {
-                p.files.insert(rel, out);
+                p.files.insert(rel, out.text);
             }
             Err(e) => p.build_error = Some(format!("rewriting {}: {e}", rel.display())),
         }
@@ -284,7 +342,7 @@ fn first_errors(diags: &[&compile::Diag]) -> String {
 fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
     let mut by_file: BTreeMap<PathBuf, Vec<&compile::Diag>> = BTreeMap::new();
     for d in diags.iter().filter(|d| d.level == "error") {
-        let Some((file, _)) = &d.location else {
+        let Some((file, _, _)) = &d.location else {
             p.build_error = Some(first_errors(&[d]));
             return false;
         };
@@ -308,8 +366,8 @@ fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
         };
         let mut chosen: Vec<&items::Unit> = Vec::new();
         for d in &errs {
-            let line = d.location.as_ref().unwrap().1;
-            let Some(unit) = items::enclosing(&units, line) else {
+            let (_, line, byte) = d.location.as_ref().unwrap();
+            let Some(unit) = items::enclosing(&units, *line, *byte) else {
                 p.build_error = Some(first_errors(&[d]));
                 return false;
             };
@@ -352,12 +410,12 @@ fn quarantine(p: &mut Prepared, diags: &[&compile::Diag]) -> bool {
 fn warnings(p: &Prepared, diags: &[&compile::Diag]) -> Vec<Failure> {
     let mut out: Vec<Failure> = Vec::new();
     for d in diags.iter().filter(|d| d.level == "warning") {
-        let name = d.location.as_ref().and_then(|(file, line)| {
+        let name = d.location.as_ref().and_then(|(file, line, byte)| {
             let rel = file
                 .strip_prefix(Path::new("tests").join(&p.target))
                 .unwrap_or(file);
             let units = items::units(p.files.get(rel)?).ok()?;
-            items::enclosing(&units, *line).map(|u| (u.name.clone(), u.is_test))
+            items::enclosing(&units, *line, *byte).map(|u| (u.name.clone(), u.is_test))
         });
         let (name, is_test) = name.unwrap_or_else(|| ("(no item)".to_owned(), false));
         if !out.iter().any(|f| f.test == name) {

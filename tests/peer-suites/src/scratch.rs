@@ -9,46 +9,47 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::suites::{
-    BASELINE_DEPENDENCIES, CHECK_CFG, DEV_DEPENDENCIES, FEATURES, Peer, SUITES, Suite,
+    BASELINE_DEPENDENCIES, CHECK_CFG, DEV_DEPENDENCIES, FEATURES, PENDING,
+    PENDING_DEV_DEPENDENCIES, PROGRAMS, Peer, SUITES, Suite,
 };
 
 /// Writes `text` to `path` unless it already holds exactly that, so cargo's freshness
 /// check (file times) sees no change on a warm run.
 pub fn write_if_changed(path: &Path, text: &str) -> Result<(), String> {
-    if fs::read_to_string(path).is_ok_and(|old| old == text) {
+    write_bytes_if_changed(path, text.as_bytes())
+}
+
+/// [`write_if_changed`] for any file.
+pub fn write_bytes_if_changed(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    if fs::read(path).is_ok_and(|old| old == bytes) {
         return Ok(());
     }
     if let Some(dir) = path.parent() {
         fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn peers() -> Vec<&'static Peer> {
-    let mut out: Vec<&'static Peer> = Vec::new();
-    for suite in SUITES {
-        if !out.iter().any(|p| p.package == suite.peer.package) {
-            out.push(suite.peer);
+/// Every pinned package the runner reads: the suites' peers (pending suites' too) and
+/// the programs.
+fn packages() -> Vec<(&'static str, &'static str)> {
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    let peers = SUITES.iter().chain(PENDING).map(|s| s.peer);
+    let programs = PROGRAMS.iter().map(|p| (p.package, p.version));
+    for pair in peers.map(|p: &Peer| (p.package, p.version)).chain(programs) {
+        if !out.contains(&pair) {
+            out.push(pair);
         }
     }
     out
 }
 
-/// The directory of each pinned peer's published package (downloaded by cargo).
-pub fn locate_peers(work: &Path) -> Result<HashMap<&'static str, PathBuf>, String> {
-    let dir = work.join("fetch");
-    let mut manifest = String::from(
-        "[package]\nname = \"peer-suites-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
-         [workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\n",
-    );
-    for peer in peers() {
-        writeln!(manifest, "{} = \"={}\"", peer.package, peer.version).unwrap();
-    }
-    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
-    write_if_changed(&dir.join("lib.rs"), "")?;
+/// `cargo metadata` of the project at `manifest` (resolving, and downloading, what it
+/// depends on).
+pub fn cargo_metadata(manifest: &Path) -> Result<serde_json::Value, String> {
     let out = Command::new(env!("CARGO"))
         .args(["metadata", "--format-version", "1", "--manifest-path"])
-        .arg(dir.join("Cargo.toml"))
+        .arg(manifest)
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     if !out.status.success() {
@@ -57,20 +58,45 @@ pub fn locate_peers(work: &Path) -> Result<HashMap<&'static str, PathBuf>, Strin
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    let meta: serde_json::Value =
-        serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))?;
-    let mut found = HashMap::new();
-    for peer in peers() {
+    serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata output: {e}"))
+}
+
+/// Where cargo unpacked the pinned packages.
+pub struct Located {
+    /// Package name → the directory of its published package.
+    pub dirs: HashMap<&'static str, PathBuf>,
+    /// The fetch project's `Cargo.lock`: the versions of everything they depend on.
+    pub lock: String,
+}
+
+/// The directory of each pinned package (downloaded by cargo).
+pub fn locate_peers(work: &Path) -> Result<Located, String> {
+    let dir = work.join("fetch");
+    let mut manifest = String::from(
+        "[package]\nname = \"peer-suites-fetch\"\nversion = \"0.0.0\"\nedition = \"2021\"\npublish = false\n\n\
+         [workspace]\n\n[lib]\npath = \"lib.rs\"\n\n[dependencies]\n",
+    );
+    for (package, version) in packages() {
+        writeln!(manifest, "{package} = \"={version}\"").unwrap();
+    }
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    write_if_changed(&dir.join("lib.rs"), "")?;
+    let meta = cargo_metadata(&dir.join("Cargo.toml"))?;
+    let mut dirs = HashMap::new();
+    for (name, version) in packages() {
         let package = meta["packages"]
             .as_array()
             .into_iter()
             .flatten()
-            .find(|p| p["name"] == peer.package && p["version"] == peer.version)
-            .ok_or_else(|| format!("cargo metadata lists no {} {}", peer.package, peer.version))?;
+            .find(|p| p["name"] == name && p["version"] == version)
+            .ok_or_else(|| format!("cargo metadata lists no {name} {version}"))?;
         let manifest = PathBuf::from(package["manifest_path"].as_str().unwrap_or_default());
-        found.insert(peer.package, manifest.parent().unwrap().to_path_buf());
+        dirs.insert(name, manifest.parent().unwrap().to_path_buf());
     }
-    Ok(found)
+    let lock_file = dir.join("Cargo.lock");
+    let lock =
+        fs::read_to_string(&lock_file).map_err(|e| format!("{}: {e}", lock_file.display()))?;
+    Ok(Located { dirs, lock })
 }
 
 /// `tokio macros_select.rs`, as printed.
@@ -85,9 +111,10 @@ pub fn target_name(suite: &Suite) -> String {
     format!("{}__{stem}", suite.peer.package.replace('-', "_"))
 }
 
-/// The scratch crate's manifest: every suite a `[[test]]`, patience by path (with
-/// `baseline`, the peers' own macros instead: see [`BASELINE_DEPENDENCIES`]).
-pub fn manifest(repo: &Path, baseline: bool) -> String {
+/// The scratch crate's manifest: each of `suites` a `[[test]]`, patience by path (with
+/// `baseline`, the peers' own macros instead: see [`BASELINE_DEPENDENCIES`]). The pending
+/// suites' dependencies come in only when one of them is run.
+pub fn manifest(repo: &Path, baseline: bool, suites: &[&Suite]) -> String {
     let mut m = String::from(
         "# Generated by tests/peer-suites; never committed.\n[package]\nname = \"peer-suites-scratch\"\n\
          version = \"0.0.0\"\nedition = \"2021\"\npublish = false\nautotests = false\n\n[workspace]\n\n\
@@ -112,7 +139,13 @@ pub fn manifest(repo: &Path, baseline: bool) -> String {
         shim.display().to_string()
     )
     .unwrap();
-    for (name, spec) in DEV_DEPENDENCIES {
+    let pending = suites.iter().any(|s| {
+        PENDING
+            .iter()
+            .any(|p| p.file == s.file && p.peer.package == s.peer.package)
+    });
+    let extra = PENDING_DEV_DEPENDENCIES.iter().filter(|_| pending);
+    for (name, spec) in DEV_DEPENDENCIES.iter().chain(extra) {
         let spec = BASELINE_DEPENDENCIES
             .iter()
             .find(|(n, _)| baseline && n == name)
@@ -124,7 +157,7 @@ pub fn manifest(repo: &Path, baseline: bool) -> String {
             writeln!(m, "{name} = {spec}").unwrap();
         }
     }
-    for suite in SUITES {
+    for suite in suites {
         let t = target_name(suite);
         write!(
             m,

@@ -1,5 +1,7 @@
 //! The one place to edit: which peer versions, which of their test files, which tests
-//! are skipped and why, and what the scratch crate depends on.
+//! are skipped and why, what the scratch crate depends on, and which programs are ported.
+
+use crate::rewrite::Rules;
 
 /// A peer crate, pinned to one exact version.
 pub struct Peer {
@@ -27,25 +29,79 @@ pub struct Suite {
     pub peer: &'static Peer,
     /// Path inside the peer's package, as published in its `.crate`.
     pub file: &'static str,
+    /// Which rewrite rules apply: the macro paths only, or also `rewrite::PATHS`.
+    pub rules: Rules,
 }
 
+/// The macro paths only.
+const MACROS: Rules = Rules { paths: false };
+/// The macro paths and the items of `rewrite::PATHS` (`futures::future::join_all`, …).
+const ITEMS: Rules = Rules { paths: true };
+
 /// Every suite, one line each. To add one: a line here (and, if the file needs a crate
-/// the scratch crate lacks, a line in [`DEV_DEPENDENCIES`]). Later: futures'
-/// `tests/future_join_all.rs`, `tests/future_try_join_all.rs`,
-/// `tests/future_select_all.rs`, `tests/stream_futures_unordered.rs` (once
-/// `patience::join_all` and friends exist; they need path rules in `rewrite.rs`), and
-/// async-trait's `tests/test.rs` again under the `native` mode.
+/// the scratch crate lacks, a line in [`DEV_DEPENDENCIES`]). Later: async-trait's
+/// `tests/test.rs` again under the `native` mode.
 #[rustfmt::skip]
 pub const SUITES: &[Suite] = &[
-    Suite { peer: &TOKIO, file: "tests/macros_select.rs" },
-    Suite { peer: &TOKIO, file: "tests/macros_join.rs" },
-    Suite { peer: &TOKIO, file: "tests/macros_try_join.rs" },
-    Suite { peer: &TOKIO, file: "tests/time_sleep.rs" },
-    Suite { peer: &FUTURES, file: "tests/async_await_macros.rs" },
-    Suite { peer: &FUTURES, file: "tests/macro_comma_support.rs" },
-    Suite { peer: &FUTURES, file: "tests/try_join.rs" },
-    Suite { peer: &FUTURES, file: "tests/future_join.rs" },
-    Suite { peer: &ASYNC_TRAIT, file: "tests/test.rs" },
+    Suite { peer: &TOKIO, file: "tests/macros_select.rs", rules: MACROS },
+    Suite { peer: &TOKIO, file: "tests/macros_join.rs", rules: MACROS },
+    Suite { peer: &TOKIO, file: "tests/macros_try_join.rs", rules: MACROS },
+    Suite { peer: &TOKIO, file: "tests/time_sleep.rs", rules: MACROS },
+    Suite { peer: &FUTURES, file: "tests/async_await_macros.rs", rules: MACROS },
+    Suite { peer: &FUTURES, file: "tests/macro_comma_support.rs", rules: MACROS },
+    Suite { peer: &FUTURES, file: "tests/try_join.rs", rules: MACROS },
+    Suite { peer: &FUTURES, file: "tests/future_join.rs", rules: MACROS },
+    Suite { peer: &ASYNC_TRAIT, file: "tests/test.rs", rules: MACROS },
+];
+
+/// Suites not run yet (only with `--pending`): enable once `patience::join_all`,
+/// `try_join_all`, `select_all` and `FutureSet` exist, by moving these lines into
+/// [`SUITES`]. They need the item rules of `rewrite::PATHS` (`futures::future::join_all`
+/// → `patience::join_all`, `FuturesUnordered` → `patience::FutureSet`, in paths and
+/// `use` trees) and [`PENDING_DEV_DEPENDENCIES`].
+#[rustfmt::skip]
+pub const PENDING: &[Suite] = &[
+    Suite { peer: &FUTURES, file: "tests/future_join_all.rs", rules: ITEMS },
+    Suite { peer: &FUTURES, file: "tests/future_try_join_all.rs", rules: ITEMS },
+    Suite { peer: &FUTURES, file: "tests/future_select_all.rs", rules: ITEMS },
+    Suite { peer: &FUTURES, file: "tests/stream_futures_unordered.rs", rules: ITEMS },
+];
+
+/// What the [`PENDING`] suites need beyond [`DEV_DEPENDENCIES`] (added to the scratch
+/// crate only when one of them runs).
+pub const PENDING_DEV_DEPENDENCIES: &[(&str, &str)] = &[("futures-test", r#""=0.3.34""#)];
+
+/// A real program nobody on this project wrote, ported whole from its published package
+/// by the same rewrite (see `programs/mod.rs`): it must be as clippy-clean as the
+/// unmodified program and pass its own tests.
+pub struct Program {
+    /// The package name on crates.io.
+    pub package: &'static str,
+    /// The exact version ported.
+    pub version: &'static str,
+    /// Tests not run, each with its reason: only tests that need the network beyond
+    /// loopback or an external server.
+    pub skips: &'static [ProgramSkip],
+}
+
+/// A program's test that is not run.
+pub struct ProgramSkip {
+    /// The test binary: `lib`, `bin NAME`, `test NAME` (as printed in the report).
+    pub target: &'static str,
+    /// The test's libtest name.
+    pub test: &'static str,
+    pub reason: &'static str,
+}
+
+/// The programs. mini-redis (tokio's teaching Redis server and client) uses
+/// `tokio::select!`, `#[tokio::main]` and `#[tokio::test]`, its tests talk to the server
+/// on 127.0.0.1; bb8 (a connection pool) defines its `ManageConnection` and
+/// `CustomizeConnection` traits with `#[async_trait]`, and its tests implement them
+/// again and again, under `#[tokio::test]`. No test of either needs more than loopback.
+#[rustfmt::skip]
+pub const PROGRAMS: &[Program] = &[
+    Program { package: "mini-redis", version: "0.4.1", skips: &[] },
+    Program { package: "bb8", version: "0.8.6", skips: &[] },
 ];
 
 /// How a listed test is left out.

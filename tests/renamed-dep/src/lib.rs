@@ -31,9 +31,27 @@ impl Storage for Memory {
     }
 }
 
+/// The same storage as a `native` trait, through the renamed dependency.
+#[pat::async_trait(native)]
+pub trait NativeStorage: Sync {
+    /// The value under `key`, if any.
+    async fn fetch(&self, key: &str) -> Option<String>;
+
+    /// The value under `key`, or `default`.
+    async fn fetch_or(&self, key: &str, default: &str) -> String {
+        self.fetch(key).await.unwrap_or_else(|| default.to_owned())
+    }
+}
+
+impl NativeStorage for Memory {
+    async fn fetch(&self, key: &str) -> Option<String> {
+        Storage::get(self, key).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Memory, Storage};
+    use super::{DynNativeStorage, Memory, NativeStorage, Storage};
     use std::cell::RefCell;
 
     #[pat::test(crate = "pat")]
@@ -61,6 +79,14 @@ mod tests {
         let storage: &(dyn Storage + Sync) = &memory;
         assert_eq!(pat::block_on(storage.get("a")).as_deref(), Some("1"));
         assert_eq!(pat::block_on(storage.get_or("b", "none")), "none");
+    }
+
+    #[test]
+    fn native_async_trait_through_a_renamed_dependency() {
+        let memory = Memory(vec![("a".into(), "1".into())]);
+        assert_eq!(pat::block_on(memory.fetch("a")).as_deref(), Some("1"));
+        let storage: &dyn DynNativeStorage = &memory;
+        assert_eq!(pat::block_on(storage.fetch_or("b", "none")), "none");
     }
 
     thread_local! {

@@ -67,9 +67,28 @@ pub async fn run() -> usize {
     race_and_join(&Len, &Len).await.0
 }
 
+/// A `native` trait through the re-export: its expansion names nothing through
+/// `::patience` either.
+#[async_trait(native)]
+pub trait Lookup: Sync {
+    /// The value's length, if the key is known.
+    async fn lookup(&self, key: &str) -> Option<usize>;
+
+    /// The length, or zero.
+    async fn lookup_or_zero(&self, key: &str) -> usize {
+        self.lookup(key).await.unwrap_or(0)
+    }
+}
+
+impl Lookup for Len {
+    async fn lookup(&self, key: &str) -> Option<usize> {
+        (!key.is_empty()).then_some(key.len())
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{Len, LocalService, Service};
+    use super::{DynLookup, Len, LocalService, Lookup, Service};
 
     #[patience_reexporter::test(crate = "patience_reexporter::patience")]
     async fn select_join_and_try_join_through_a_reexport() {
@@ -105,5 +124,14 @@ mod tests {
         assert_eq!(block_on(service.call("four")), 4);
         assert_eq!(block_on(service.call_twice("a", "bc")), 3);
         assert_eq!(&*block_on(Len.shared()), "len");
+    }
+
+    #[test]
+    fn native_async_trait_through_a_reexport_has_a_companion() {
+        assert_eq!(block_on(Len.lookup("abc")), Some(3));
+        let lookup: Box<dyn DynLookup + Send> = Box::new(Len);
+        assert_eq!(block_on(DynLookup::boxed(Len).lookup("x")), Some(1));
+        assert_eq!(block_on(lookup.lookup_or_zero("")), 0);
+        assert_eq!(block_on(lookup.lookup_or_zero("ab")), 2);
     }
 }

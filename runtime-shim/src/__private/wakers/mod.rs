@@ -28,7 +28,7 @@
 //! branch, and a flag set before the task's waker was stored is checked for right
 //! after storing it ([`Woken::before_pending`]).
 
-// `unsafe` here: building `Waker`s from `'static` cells, and reading a cell back.
+// `unsafe` here: building `Waker`s from `'static` targets, and reading a target back.
 #![allow(unsafe_code)]
 
 mod pool;
@@ -64,18 +64,18 @@ impl Block {
 }
 
 /// The data a child's waker points at.
-struct Cell {
+struct Target {
     block: &'static Block,
     index: usize,
 }
 
-/// Exclusive use of a block and its cells (`cells[i].index == i`): only the pool makes
+/// Exclusive use of a block and its targets (`targets[i].index == i`): only the pool makes
 /// one, and only the lease holder writes the block's task waker.
 pub(crate) struct Lease {
     block: &'static Block,
     /// Writes `block.task`.
     owner: Owner,
-    cells: &'static [Cell],
+    targets: &'static [Target],
 }
 
 impl Lease {
@@ -92,11 +92,13 @@ impl Lease {
             task,
             woken: (0..words).map(|_| AtomicU32::new(0)).collect(),
         }));
-        let cells = (0..32 * words).map(|index| Cell { block, index }).collect();
+        let targets = (0..32 * words)
+            .map(|index| Target { block, index })
+            .collect();
         Lease {
             block,
             owner,
-            cells: Box::leak::<'static>(cells),
+            targets: Box::leak::<'static>(targets),
         }
     }
 
@@ -131,7 +133,9 @@ impl Lease {
     /// way the old waker stays (the next lease of the block replaces it): the pool
     /// holds at most one stale waker per block.
     fn give_back(mut self) {
-        self.owner.replace(None);
+        if !self.owner.is(None) {
+            self.owner.replace(None);
+        }
         pool::give_back(self);
     }
 
@@ -145,16 +149,16 @@ impl Lease {
 
 const VTABLE: RawWakerVTable = RawWakerVTable::new(clone_waker, wake, wake, drop_waker);
 
-fn clone_waker(cell: *const ()) -> RawWaker {
-    RawWaker::new(cell, &VTABLE)
+fn clone_waker(target: *const ()) -> RawWaker {
+    RawWaker::new(target, &VTABLE)
 }
 
-fn wake(cell: *const ()) {
+fn wake(target: *const ()) {
     // SAFETY: every waker with this vtable was made by `Woken::waker` (or cloned from
-    // one), whose data pointer comes from a `&'static Cell`: it is valid for reads
-    // forever, and `Cell` is `Sync`, so any thread may read it.
-    let cell: &'static Cell = unsafe { &*cell.cast::<Cell>() };
-    cell.block.wake(cell.index);
+    // one), whose data pointer comes from a `&'static Target`: it is valid for reads
+    // forever, and `Target` is `Sync`, so any thread may read it.
+    let target: &'static Target = unsafe { &*target.cast::<Target>() };
+    target.block.wake(target.index);
 }
 
 fn drop_waker(_: *const ()) {}
@@ -196,9 +200,9 @@ impl<const K: usize, const W: usize> ChildWakers<K, W> {
         Woken {
             children,
             // Once per poll, so that each child's waker needs no bounds check.
-            cells: lease.cells[..K]
+            targets: lease.targets[..K]
                 .try_into()
-                .expect("a block leased for K children has at least K cells"),
+                .expect("a block leased for K children has at least K targets"),
             lease,
             install,
         }
@@ -223,7 +227,7 @@ impl<const K: usize, const W: usize> Drop for ChildWakers<K, W> {
 /// the [`ChildWakers`] it came from, so it cannot outlive the lease it writes through.
 pub struct Woken<'a, const K: usize, const W: usize> {
     children: Mask<W>,
-    cells: &'static [Cell; K],
+    targets: &'static [Target; K],
     lease: &'a mut Lease,
     /// On the first poll: the task's waker, not stored yet.
     install: Option<&'a Waker>,
@@ -266,12 +270,12 @@ impl<const K: usize, const W: usize> Woken<'_, K, W> {
     #[cfg_attr(debug_assertions, inline)]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn waker(&self, index: usize) -> ManuallyDrop<Waker> {
-        let cell: *const Cell = &self.cells[index];
+        let target: *const Target = &self.targets[index];
         // SAFETY: the `RawWaker` contract holds for `VTABLE` with pointers to `'static`
-        // cells: the data stays valid forever, `clone` returns an equivalent waker,
-        // `wake` and `wake_by_ref` only read the `Sync` cell (so any thread may call
+        // targets: the data stays valid forever, `clone` returns an equivalent waker,
+        // `wake` and `wake_by_ref` only read the `Sync` target (so any thread may call
         // them), and `drop` has nothing to release.
-        ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(cell.cast(), &VTABLE)) })
+        ManuallyDrop::new(unsafe { Waker::from_raw(RawWaker::new(target.cast(), &VTABLE)) })
     }
 }
 
