@@ -65,9 +65,9 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-/// The most waker blocks a thread caches for itself
+/// The most waker blocks a thread caches for itself, over all size classes
 /// (`runtime-shim/src/__private/wakers/pool.rs`, `LOCAL_CAP`).
-pub const LOCAL_CAP: usize = 8;
+pub const LOCAL_CAP: usize = 12;
 
 /// The bytes a waker block for `words` flag words (up to `32 * words` children) takes
 /// while leased, from the sizes of its parts as laid out in
@@ -76,7 +76,7 @@ pub const LOCAL_CAP: usize = 8;
 /// - `Block { task: &'static TaskWaker, woken: Box<[AtomicU32]> }`;
 /// - its flags: `words` `AtomicU32`s;
 /// - `TaskWaker { state: AtomicUsize, waker: UnsafeCell<Option<Waker>> }`;
-/// - its cells: `32 * words` of `Cell { block: &'static Block, index: usize }`.
+/// - its targets: `32 * words` of `Target { block: &'static Block, index: usize }`.
 ///
 /// `tests/tests/waker_memory.rs` checks this against the allocator on a block's first
 /// lease, so the bounds built from it cannot silently go stale.
@@ -85,12 +85,12 @@ pub fn leased_block_bytes(words: usize) -> usize {
     let block = pointer + size_of::<Box<[AtomicU32]>>();
     let flags = words * size_of::<AtomicU32>();
     let task_waker = size_of::<AtomicUsize>() + size_of::<Option<Waker>>();
-    let cells = 32 * words * (pointer + size_of::<usize>());
-    block + flags + task_waker + cells
+    let targets = 32 * words * (pointer + size_of::<usize>());
+    block + flags + task_waker + targets
 }
 
 /// The bytes of a free block's entry in a pool stack:
-/// `Lease { block: &'static Block, owner: Owner(&'static TaskWaker), cells: &'static [Cell] }`.
+/// `Lease { block: &'static Block, owner: Owner(&'static TaskWaker), targets: &'static [Target] }`.
 pub fn pool_entry_bytes() -> usize {
     2 * size_of::<&'static u8>() + size_of::<&'static [u8]>()
 }
