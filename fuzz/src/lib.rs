@@ -49,40 +49,15 @@ pub fn assert_items(what: &str, item: &TokenStream, output: TokenStream) {
     }
 }
 
-/// `select!`.
-pub fn select(input: TokenStream) -> TokenStream {
-    select::expand(select::Dialect::Select, input)
-}
+// `select`, `select_biased`, `join`, `try_join`, `main`, `test` and `async_trait`: the
+// entry points of `macros/src/lib.rs`, over `proc_macro2` tokens (see `build.rs`).
+mod entry_points {
+    use super::*;
+    use proc_macro2::TokenStream;
 
-/// `select_biased!`.
-pub fn select_biased(input: TokenStream) -> TokenStream {
-    select::expand(select::Dialect::SelectBiased, input)
+    include!(concat!(env!("OUT_DIR"), "/entry_points.rs"));
 }
-
-/// `join!`.
-pub fn join(input: TokenStream) -> TokenStream {
-    join::expand(join::Kind::Join, input)
-}
-
-/// `try_join!`.
-pub fn try_join(input: TokenStream) -> TokenStream {
-    join::expand(join::Kind::TryJoin, input)
-}
-
-/// `#[main]`.
-pub fn main(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Kind::Main, args, item)
-}
-
-/// `#[test]`.
-pub fn test(args: TokenStream, item: TokenStream) -> TokenStream {
-    entry::expand(entry::Kind::Test, args, item)
-}
-
-/// `#[async_trait]`.
-pub fn async_trait(args: TokenStream, item: TokenStream) -> TokenStream {
-    async_trait::expand(args, item)
-}
+pub use entry_points::*;
 
 /// The body of a function-like macro's target. The input gets the `@[$crate]` prefix
 /// that `patience`'s `macro_rules!` wrappers always put before the user's tokens (the
