@@ -1,0 +1,6 @@
+//! `select!` on arbitrary tokens: no panic, and the output is one expression.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    patience_fuzz::fuzz_expression_macro("select!", patience_fuzz::select, data);
+});
