@@ -12,12 +12,14 @@
 //!   a thread, and what a stuck program waits on; see [`docs::watching`].
 //!
 //! ```
+//! # fn main() {
 //! #[patience::main]
 //! async fn main() {
 //!     let n = async { 21 }.await;
 //!     assert_eq!(n * 2, 42);
 //! }
 //! # main();
+//! # }
 //! ```
 
 #![deny(unsafe_code)]
