@@ -1,6 +1,7 @@
-//! The select and join groups: K children (gates), "hot" (one ready on the first poll)
-//! and "wake" (all pending, then one woken) for select, and "woken one at a time" for
-//! join. Every peer races or joins the same children.
+//! The select and join groups: K children (gates), "hot" (one ready on the first poll,
+//! branch `op % K`), "shuffled" (the same, with the ready branch in a pseudo-random
+//! order) and "wake" (all pending, then one woken) for select, and "woken one at a time"
+//! for join. Every peer races or joins the same children.
 
 use std::future::{Future, poll_fn};
 use std::pin::{Pin, pin};
@@ -26,14 +27,22 @@ pub enum Mode {
     Hot,
     /// All pending on the first poll; then branch `op % K` is opened and woken.
     Wake,
+    /// One branch ready on the first poll, as in `Hot`, but which one follows a fixed
+    /// pseudo-random sequence instead of `op % K`, so no select's branch predictor can
+    /// learn where the winner is (a periodic winner favours fixed-order selects).
+    Shuffled,
 }
 
 impl Mode {
+    /// Every mode, in the order of the report.
+    pub const ALL: [Mode; 3] = [Mode::Hot, Mode::Shuffled, Mode::Wake];
+
     /// Words for titles.
     pub fn describe(self) -> &'static str {
         match self {
             Mode::Hot => "hot (one branch ready on the first poll)",
             Mode::Wake => "wake (all pending, then one woken)",
+            Mode::Shuffled => "shuffled (one branch ready on the first poll, in a random order)",
         }
     }
 
@@ -42,17 +51,28 @@ impl Mode {
         match self {
             Mode::Hot => "hot",
             Mode::Wake => "wake",
+            Mode::Shuffled => "shuffled",
+        }
+    }
+
+    /// The branch that is ready (or woken) in operation `op` of a select of `k`.
+    fn winner(self, op: usize, k: usize) -> usize {
+        match self {
+            Mode::Hot | Mode::Wake => op % k,
+            // A multiplicative hash of `op` (the same sequence for every peer), taking
+            // the high bits, which are the well-mixed ones.
+            Mode::Shuffled => ((op as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 40) as usize % k,
         }
     }
 }
 
 /// Drives one select operation on `slots` and checks its answer.
 fn drive_select<F: Future<Output = usize>>(slots: &[Slot], op: usize, mode: Mode, future: F) {
-    let j = op % slots.len();
+    let j = mode.winner(op, slots.len());
     for s in slots {
         s.reset();
     }
-    if mode == Mode::Hot {
+    if mode != Mode::Wake {
         slots[j].open();
     }
     let mut future = pin!(future);
@@ -245,10 +265,10 @@ macro_rules! join_group {
     }};
 }
 
-/// Runs the select group for K = 2, 8, 32 in both modes.
+/// Runs the select group for K = 2, 8, 32 in every mode.
 pub fn select(config: Config) -> Vec<(usize, Mode, Vec<Row>)> {
     let mut out = Vec::new();
-    for mode in [Mode::Hot, Mode::Wake] {
+    for mode in Mode::ALL {
         let slots: Vec<Slot> = (0..2).map(|_| Slot::default()).collect();
         out.push((2, mode, select_group!(slots, mode, config, [0 1])));
         let slots: Vec<Slot> = (0..8).map(|_| Slot::default()).collect();

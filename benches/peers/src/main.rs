@@ -111,7 +111,7 @@ fn main() {
 
     let mut charts = Vec::new();
     let select = groups::select(config);
-    for mode in [groups::Mode::Hot, groups::Mode::Wake] {
+    for mode in groups::Mode::ALL {
         let mut per_k = Vec::new();
         for (k, m, rows) in &select {
             if *m == mode {
