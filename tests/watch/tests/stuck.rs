@@ -108,10 +108,13 @@ fn dump_from_another_thread_shows_a_select_waiting_in_a_tokio_task() {
             a + b
         }
     });
-    // Until the task has waited once, there is nothing to list.
+    // Until the task has waited once, there is nothing to list. The select is listed
+    // as soon as its poll returns, while the join around it may still be in its own
+    // first poll: wait for both.
     let dump = loop {
         let dump = std::thread::spawn(patience::watch::dump).join().unwrap();
-        if dump.waiting.iter().any(|w| w.place.macro_name == "select!") {
+        let listed = |name: &str| dump.waiting.iter().any(|w| w.place.macro_name == name);
+        if listed("select!") && listed("join!") {
             break dump;
         }
         std::thread::sleep(Duration::from_millis(5));
