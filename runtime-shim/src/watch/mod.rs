@@ -57,6 +57,10 @@ pub use self::site::{ChildSite, Site};
 /// Callable from any thread (a signal handler's thread, a debug endpoint), for any
 /// runtime; its `Display` is a readable tree.
 ///
+/// A dump is a snapshot, taken without stopping the threads it looks at: a select or
+/// join is listed once a poll of it has returned `Pending`, so a select whose poll just
+/// returned inside a join that is still in the same poll is listed before that join is.
+///
 /// ```
 /// let dump = patience::watch::dump();
 /// println!("{dump}");
