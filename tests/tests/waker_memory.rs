@@ -16,7 +16,9 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::task::{Context, Waker};
 use std::thread::{self, JoinHandle};
 
-use alloc_support::{Counting, LOCAL_CAP, block_bytes, leased_block_bytes, live_bytes};
+use alloc_support::{
+    Counting, LOCAL_CAP, block_bytes, leased_block_bytes, live_bytes, this_thread_bytes,
+};
 use arity::with_indices;
 
 #[global_allocator]
@@ -92,10 +94,12 @@ impl Pair {
             for n in command_rx {
                 for _ in 0..n {
                     let mut job = make();
-                    let before = live_bytes();
+                    // Counted on this thread only: B's and the main thread's first
+                    // blocking receives allocate while this poll runs.
+                    let before = this_thread_bytes();
                     assert!(job.as_mut().poll(&mut cx).is_pending());
                     if let Some(first_tx) = first_tx.take() {
-                        let poll = live_bytes() - before;
+                        let poll = this_thread_bytes() - before;
                         let future = size_of_val(&*job);
                         first_tx.send(FirstLease { future, poll }).unwrap();
                     }

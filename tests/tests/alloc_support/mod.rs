@@ -4,6 +4,7 @@
 //! and holds one test only, so no other test allocates while it measures.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicI64, AtomicU32, AtomicUsize, Ordering};
 use std::task::Waker;
 
@@ -18,12 +19,32 @@ pub fn live_bytes() -> i64 {
     LIVE.load(Ordering::SeqCst)
 }
 
+thread_local! {
+    /// Bytes this thread allocated minus those it freed. Const-initialised and without
+    /// a destructor, so the allocator can use it without allocating.
+    static THIS_THREAD: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Bytes allocated minus bytes freed by the calling thread: unlike [`live_bytes`],
+/// blind to what other threads do meanwhile (a thread starting, a channel's first
+/// blocking receive).
+#[allow(
+    dead_code,
+    reason = "waker_memory_tokio.rs includes this module and does not need it"
+)]
+pub fn this_thread_bytes() -> i64 {
+    THIS_THREAD.with(Cell::get)
+}
+
 fn add(bytes: usize) {
     LIVE.fetch_add(bytes as i64, Ordering::Relaxed);
+    // `try_with`: nothing to count once the thread's locals are gone.
+    let _ = THIS_THREAD.try_with(|n| n.set(n.get() + bytes as i64));
 }
 
 fn sub(bytes: usize) {
     LIVE.fetch_sub(bytes as i64, Ordering::Relaxed);
+    let _ = THIS_THREAD.try_with(|n| n.set(n.get() - bytes as i64));
 }
 
 // SAFETY: every method forwards to `System` with the caller's arguments, which meet
